@@ -127,5 +127,5 @@
 //	09-mnist                              serialize.go
 //	10-performance                        the fast GEMM behind mat.Dense.Mul
 //
-// Notebook 00-setup-and-notation holds the notation table above.
+// Notebook 00-welcome-and-setup holds the notation table above.
 package nnlib

@@ -249,3 +249,44 @@ func TestLayerShapePanics(t *testing.T) {
 		t.Errorf("Backward before Forward: panic %v", v)
 	}
 }
+
+// TestBackwardParamsMatchesBackward checks the training-only backward pass,
+// which skips ∂L/∂x in front of the first layer with parameters: every
+// gradient must equal the one Backward computes.
+func TestBackwardParamsMatchesBackward(t *testing.T) {
+	nets := map[string]func(rng *rand.Rand) Layer{
+		"Linear": func(rng *rand.Rand) Layer { return NewLinear(5, 3, nil, rng) },
+		"MLP": func(rng *rand.Rand) Layer {
+			return NewSequential(NewLinear(5, 4, HeNormal, rng), &ReLU{}, NewLinear(4, 3, nil, rng))
+		},
+		"activation first": func(rng *rand.Rand) Layer {
+			return NewSequential(&Tanh{}, NewLinear(5, 4, nil, rng), &Sigmoid{}, NewLinear(4, 3, nil, rng))
+		},
+		"nested": func(rng *rand.Rand) Layer {
+			inner := NewSequential(&ReLU{}, NewLinear(5, 4, nil, rng))
+			return NewSequential(inner, &Tanh{}, NewSequential(NewLinear(4, 3, nil, rng)))
+		},
+	}
+	for name, build := range nets {
+		t.Run(name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(7, 8))
+			net := build(rng)
+			x := ltAwayFromZero(rng, 6, 5)
+			dy := ltRand(rng, 6, 3, -1, 1)
+			net.Forward(x)
+			net.Backward(dy)
+			var want []*mat.Dense
+			for _, p := range net.Params() {
+				want = append(want, mat.DenseCopyOf(p.Grad))
+				p.Grad.Zero()
+			}
+			net.Forward(x)
+			backwardParams(net, dy)
+			for i, p := range net.Params() {
+				if !mat.Equal(p.Grad, want[i]) {
+					t.Errorf("param %d (%s): backwardParams gives\n%v\nBackward gives\n%v", i, p.Name, mat.Formatted(p.Grad), mat.Formatted(want[i]))
+				}
+			}
+		})
+	}
+}

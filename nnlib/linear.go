@@ -100,6 +100,19 @@ func (l *Linear) Forward(x *mat.Dense) *mat.Dense {
 // ∂L/∂x = dy·Wᵀ (n×in). The result is owned by the layer and overwritten
 // by the next call; use mat.DenseCopyOf to keep it.
 func (l *Linear) Backward(dy *mat.Dense) *mat.Dense {
+	l.backwardParams(dy)
+	n, _ := l.x.Dims()
+	in, _ := l.W.Value.Dims()
+	l.dx = reuseDense(l.dx, n, in)
+	l.wT.Matrix = l.W.Value
+	l.dx.Mul(dy, &l.wT) // dy·Wᵀ
+	return l.dx
+}
+
+// backwardParams sets W.Grad and B.Grad like Backward but does not compute
+// ∂L/∂x. Training calls it for a network's first layer, whose input is the
+// data: there ∂L/∂x is a third of the layer's backward work and unused.
+func (l *Linear) backwardParams(dy *mat.Dense) {
 	if l.x == nil {
 		panic("nnlib: Linear.Backward called before Forward")
 	}
@@ -121,11 +134,6 @@ func (l *Linear) Backward(dy *mat.Dense) *mat.Dense {
 			db[j] += v
 		}
 	}
-
-	l.dx = reuseDense(l.dx, n, in)
-	l.wT.Matrix = l.W.Value
-	l.dx.Mul(dy, &l.wT) // dy·Wᵀ
-	return l.dx
 }
 
 // Initializer fills a weight matrix W (in×out) with random starting values.

@@ -528,7 +528,7 @@ func (r *run) step(idx []int) (loss float64, right int, cause string) {
 	} else {
 		dy = r.t.Loss.Grad(yHat, yb)
 	}
-	r.net.Backward(dy)
+	backwardParams(r.net, dy)
 	AddPenaltyGrad(r.t.Regularizer, r.params)
 	for i, p := range r.params {
 		// A nil Grad is left to Step, which panics with a *ShapeError.
@@ -577,12 +577,16 @@ func countRight(kind targetKind, yHat, y *mat.Dense) int {
 // evaluate returns the mean loss and the accuracy (NaN when the targets
 // are not classes) of the network on x, y in inference mode, in chunks of
 // BatchSize rows.
+// evalChunk is the fewest rows evaluate passes through the network at once:
+// small training batches would make evaluation needlessly slow.
+const evalChunk = 512
+
 func (r *run) evaluate(x, y *mat.Dense) (loss, accuracy float64) {
 	SetTraining(r.net, false)
 	defer SetTraining(r.net, true)
 	n, d := x.Dims()
 	_, k := y.Dims()
-	bs := min(r.t.BatchSize, n)
+	bs := min(max(r.t.BatchSize, evalChunk), n)
 	var sum float64
 	right := 0
 	for i := 0; i < n; i += bs {
