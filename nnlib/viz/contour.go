@@ -58,6 +58,15 @@ var contourColors = []color.RGBA{
 // minimum, where the paths end. The axes keep the box even when a path
 // leaves it.
 //
+// The plot is titled "Loss surface" with axes labelled w₁ and w₂, for
+// a loss over two weights; for other surfaces set the texts on the
+// result, which is drawn with whatever they are when it is shown:
+//
+//	p, err := viz.Contour(f, -2, 2, -1, 3, paths...)
+//	...
+//	p.Title.Text = "Rosenbrock function"
+//	p.X.Label.Text, p.Y.Label.Text = "x", "y"
+//
 // It returns an error for an empty or infinite box, when f is nil or is
 // NaN or ±Inf somewhere in the box, and for paths with len(X) ≠ len(Y),
 // no points, or NaN or ±Inf steps (an optimizer that diverged).
@@ -104,13 +113,14 @@ func Contour(f func(x, y float64) float64, xMin, xMax, yMin, yMax float64, paths
 		styles[k] = draw.LineStyle{Color: pal[k], Width: vg.Points(1)}
 	}
 	p.Add(newIsolines(s, levels, styles))
-	var allX, allY []float64
+	fit := &legendFit{} // the axes show the box: no head room
 	for i, pa := range paths {
 		xys := make(plotter.XYs, len(pa.X))
 		for k := range pa.X {
 			xys[k] = plotter.XY{X: pa.X[k], Y: pa.Y[k]}
 		}
-		allX, allY = append(allX, pa.X...), append(allY, pa.Y...)
+		fit.lines = append(fit.lines, xys)
+		fit.points = append(fit.points, xys[0], xys[len(xys)-1])
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return nil, err
@@ -145,8 +155,8 @@ func Contour(f func(x, y float64) float64, xMin, xMax, yMin, yMax float64, paths
 		p.Legend.Add("end", end)
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xMin, xMax, yMin, yMax
-	placeLegend(p, allX, allY)
 	preferSize(p, 6*vg.Inch, 5*vg.Inch)
+	placeLegend(p, fit)
 	return p, nil
 }
 

@@ -91,18 +91,20 @@ func historyPlot(h *nnlib.History, title, yLabel string, curves []historyCurve, 
 	}
 	p := newPlot(title, "epoch", yLabel)
 	addGrid(p)
-	var allX, allY []float64
+	var allY []float64
+	fit := &legendFit{headroom: true}
 	n := 0
 	for i, c := range curves {
 		xys := make(plotter.XYs, len(c.vs))
 		for k, v := range c.vs {
 			xys[k] = plotter.XY{X: float64(k + 1), Y: v}
-			allX, allY = append(allX, float64(k+1)), append(allY, v)
 		}
+		allY = append(allY, c.vs...)
 		n = max(n, len(c.vs))
 		if err := addLine(p, c.legend, xys, i); err != nil {
 			return nil, err
 		}
+		fit.lines = append(fit.lines, xys)
 	}
 	p.X.Tick.Marker = niceTicks{integer: true}
 	p.X.Min = 1
@@ -113,7 +115,7 @@ func historyPlot(h *nnlib.History, title, yLabel string, curves []historyCurve, 
 			return nil, err
 		}
 	}
-	placeLegend(p, allX, allY)
+	placeLegend(p, fit)
 	return p, nil
 }
 
@@ -197,7 +199,8 @@ func Lines(title, xLabel, yLabel string, series ...Series) (*plot.Plot, error) {
 	}
 	p := newPlot(title, xLabel, yLabel)
 	addGrid(p)
-	var allX, allY []float64
+	var allY []float64
+	fit := &legendFit{headroom: true}
 	integerX := true
 	for i, s := range series {
 		name := s.Name
@@ -223,18 +226,19 @@ func Lines(title, xLabel, yLabel string, series ...Series) (*plot.Plot, error) {
 			return nil, err
 		}
 		for _, xy := range xys {
-			allX, allY = append(allX, xy.X), append(allY, xy.Y)
+			allY = append(allY, xy.Y)
 		}
 		if err := addLine(p, s.Name, xys, i); err != nil {
 			return nil, err
 		}
+		fit.lines = append(fit.lines, xys)
 	}
 	if integerX {
 		p.X.Tick.Marker = niceTicks{integer: true}
 	}
 	lo, hi := minMax(allY)
 	setYRange(p, lo, hi)
-	placeLegend(p, allX, allY)
+	placeLegend(p, fit)
 	return p, nil
 }
 
@@ -289,7 +293,7 @@ func Activation(name string, f, df func(float64) float64, lo, hi float64) (*plot
 	p := newPlot(name, "z", "")
 	addGrid(p)
 	ylo, yhi := math.Inf(1), math.Inf(-1)
-	var allX, allY []float64
+	fit := &legendFit{headroom: true}
 	var lines []*plotter.Line
 	for i, fn := range funcs {
 		if fn.f == nil {
@@ -305,8 +309,8 @@ func Activation(name string, f, df func(float64) float64, lo, hi float64) (*plot
 			}
 			xys[k] = plotter.XY{X: z, Y: v}
 			ylo, yhi = math.Min(ylo, v), math.Max(yhi, v)
-			allX, allY = append(allX, z), append(allY, v)
 		}
+		fit.lines = append(fit.lines, xys)
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return nil, err
@@ -332,7 +336,7 @@ func Activation(name string, f, df func(float64) float64, lo, hi float64) (*plot
 		p.Add(l)
 	}
 	setYRange(p, ylo, yhi)
-	placeLegend(p, allX, allY)
+	placeLegend(p, fit)
 	return p, nil
 }
 

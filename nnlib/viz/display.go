@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unicode"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -30,12 +32,18 @@ const (
 	ShowWidth  = 6 * vg.Inch
 	ShowHeight = 4 * vg.Inch
 
-	// gridTileW and gridTileH are the size of one plot in ShowGrid;
+	// gridTileW and gridTileH are the size of one histogram in
+	// ShowGrid; other plots get tiles that share gridWidth, within
+	// [lineTileMinW, lineTileMaxW], gridTileAspect as high as wide.
 	// gridMaxPixels caps the width of the whole grid, lowering the DPI
 	// for wide grids so they fit a notebook column.
-	gridTileW     = 3.2 * vg.Inch
-	gridTileH     = 2.4 * vg.Inch
-	gridMaxPixels = 1400
+	gridTileW      = 3.2 * vg.Inch
+	gridTileH      = 2.4 * vg.Inch
+	gridWidth      = 11 * vg.Inch
+	lineTileMinW   = 3.6 * vg.Inch
+	lineTileMaxW   = 6 * vg.Inch
+	gridTileAspect = 0.7
+	gridMaxPixels  = 1400
 )
 
 // stdout, when not nil, replaces os.Stdout for the lines the package
@@ -87,30 +95,60 @@ func ShowImage(img image.Image) error {
 	return display(b.Bytes(), "image", "")
 }
 
-// ShowGrid displays plots side by side, cols to a row, like Show. Each
-// plot gets a 3.2×2.4 inch tile; wide grids are rendered at a lower DPI
-// so that the whole grid is at most 1400 pixels wide. Nil plots leave a
-// blank tile. Use GridPNG for a chosen size.
+// ShowGrid displays plots side by side, cols to a row, like Show. A grid
+// of histograms gets compact 3.2×2.4 inch tiles; other plots share about
+// 11 inches of width, each tile between 3.6 and 6 inches wide and 0.7
+// times as high (5.5×3.85 inches for two columns). Wide grids are
+// rendered at a lower DPI so that the whole grid is at most 1400 pixels
+// wide. Nil plots leave a blank tile. Use GridPNG for a chosen size.
 func ShowGrid(cols int, plots ...*plot.Plot) error {
 	rows, err := gridShape(cols, plots)
 	if err != nil {
 		return err
 	}
-	c := min(cols, len(plots))
-	w, h := vg.Length(c)*gridTileW, vg.Length(rows)*gridTileH
-	dpi := min(DPI, int(math.Floor(gridMaxPixels/float64(w/vg.Inch))))
-	b, err := gridPNG(cols, w, h, max(dpi, 1), plots)
+	b, err := showGridPNG(cols, rows, plots)
 	if err != nil {
 		return err
 	}
 	return display(b, "grid", "")
 }
 
+// showGridPNG renders the grid ShowGrid shows.
+func showGridPNG(cols, rows int, plots []*plot.Plot) ([]byte, error) {
+	c := min(cols, len(plots))
+	tw, th := gridTile(c, plots)
+	w, h := vg.Length(c)*tw, vg.Length(rows)*th
+	dpi := min(DPI, int(math.Floor(gridMaxPixels/float64(w/vg.Inch))))
+	return gridPNG(cols, w, h, max(dpi, 1), plots)
+}
+
+// gridTile returns the tile size ShowGrid uses for plots in cols
+// columns.
+func gridTile(cols int, plots []*plot.Plot) (w, h vg.Length) {
+	hists := true
+	for _, p := range plots {
+		if p == nil {
+			continue
+		}
+		if m, ok := metaOf(p); !ok || !m.hist {
+			hists = false
+		}
+	}
+	if hists {
+		return gridTileW, gridTileH
+	}
+	w = min(max(gridWidth/vg.Length(cols), lineTileMinW), lineTileMaxW)
+	return w, gridTileAspect * w
+}
+
 // display shows a PNG inline in a notebook, or writes it to the plot
-// folder and prints the path.
+// folder and prints the path. In a notebook it waits until the kernel
+// has the PNG (see syncNotebook), so that a cell whose program ends
+// right after still shows it.
 func display(b []byte, kind, title string) error {
 	if gonbui.IsNotebook {
 		gonbui.DisplayPng(b)
+		syncNotebook()
 		if err := gonbui.Error(); err != nil {
 			return fmt.Errorf("viz: sending the PNG to the notebook failed: %w", err)
 		}
@@ -122,6 +160,49 @@ func display(b []byte, kind, title string) error {
 	}
 	_, err = fmt.Fprintf(out(), "viz: wrote %s\n", path)
 	return err
+}
+
+// syncTimeout is the longest syncNotebook waits for the kernel.
+var syncTimeout = 10 * time.Second
+
+// syncGaveUp is set once the kernel did not answer within syncTimeout;
+// later displays of the program then do not wait.
+var syncGaveUp atomic.Bool
+
+// syncNotebook waits until GoNB has received everything sent to it so
+// far. GoNB reads display messages from a pipe while the cell's program
+// runs and drops what is still unread when the program exits; gonbui.Sync
+// sends a request down the same pipe and waits for the answer. It waits
+// forever when no answer comes (a kernel that does not answer, a pipe
+// that broke during the request), so syncNotebook waits at most
+// syncTimeout, and stops early when gonbui reports a pipe error. Outside
+// a notebook it returns at once.
+func syncNotebook() {
+	if !gonbui.IsNotebook || gonbui.Error() != nil || syncGaveUp.Load() {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		gonbui.Sync()
+		close(done)
+	}()
+	timeout := time.NewTimer(syncTimeout)
+	defer timeout.Stop()
+	poll := time.NewTicker(20 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-poll.C:
+			if gonbui.Error() != nil {
+				return
+			}
+		case <-timeout.C:
+			syncGaveUp.Store(true)
+			return
+		}
+	}
 }
 
 // PlotDir returns the folder where plots are written outside a notebook:

@@ -40,8 +40,16 @@
 //
 // # Style
 //
-// Every plot uses Liberation Sans, light grid lines and the Okabe–Ito
+// Every plot uses DejaVu Sans, whose wide Unicode coverage includes the
+// Greek letters, primes, arrows and sub- and superscripts of the course's
+// labels ("w₁₀", "f′(z)", "10⁻³"), light grid lines and the Okabe–Ito
 // palette, which stays distinguishable for the common forms of colour
 // blindness; lines also differ in dash pattern and points in glyph shape.
 // PNGs are rendered at [DPI] dots per inch.
+//
+// A plot is laid out when it is drawn, for the size it is drawn at: axes
+// get as many tick labels as fit without overlapping, and the legend goes
+// in a corner where it covers no data, else above the data (the y axis
+// grows to make room) or to the right of the plot. A legend moved by
+// setting p.Legend's fields stays where it was put.
 package viz

@@ -53,8 +53,8 @@ func Histogram(title string, values []float64, bins int) (*plot.Plot, error) {
 	for _, b := range h.Bins {
 		tallest = math.Max(tallest, b.Weight)
 	}
-	// Head room above the bars for the statistics.
-	p.Y.Min, p.Y.Max = 0, 1.3*tallest
+	// The legend, drawn above the bars, may raise the top further.
+	p.Y.Min, p.Y.Max = 0, 1.08*tallest
 	decimals := max(0, 2-int(math.Floor(math.Log10(math.Max(std, 1e-300)))))
 	if std == 0 {
 		decimals = max(0, 2-int(math.Floor(math.Log10(math.Max(math.Abs(mean), 1e-300)))))
@@ -62,20 +62,25 @@ func Histogram(title string, values []float64, bins int) (*plot.Plot, error) {
 	p.Legend.Add(fmt.Sprintf("mean %s", fmtStat(mean, decimals)))
 	p.Legend.Add(fmt.Sprintf("std %s", fmtStat(std, decimals)))
 	p.Legend.ThumbnailWidth = 0
-	// Put the statistics on the side with the lower bars.
+	// The statistics go above the bars, on the side with the lower bars
+	// if they fit there. The outline of the bars is what they must not
+	// cover.
 	left, right := 0.0, 0.0
+	outline := make(plotter.XYs, 0, 2*len(h.Bins))
 	for _, b := range h.Bins {
 		if (b.Min+b.Max)/2 < (lo+hi)/2 {
 			left = math.Max(left, b.Weight)
 		} else {
 			right = math.Max(right, b.Weight)
 		}
+		outline = append(outline, plotter.XY{X: b.Min, Y: b.Weight}, plotter.XY{X: b.Max, Y: b.Weight})
 	}
-	p.Legend.Left = left < right
-	p.Legend.XOffs = -vg.Points(6)
-	if p.Legend.Left {
-		p.Legend.XOffs = vg.Points(6)
+	corners := []corner{{top: true}, {top: true, left: true}}
+	if left < right {
+		corners[0], corners[1] = corners[1], corners[0]
 	}
+	updateMeta(p, func(m *meta) { m.hist = true })
+	placeLegend(p, &legendFit{lines: []plotter.XYs{outline}, corners: corners, headroom: true})
 	return p, nil
 }
 
@@ -97,14 +102,20 @@ func fmtStat(v float64, decimals int) string {
 	return s
 }
 
-// binValues bins finite values into a histogram; bins ≤ 0 picks √n,
-// between 10 and 60.
+// binValues bins finite values into a histogram of equal-width bins;
+// bins ≤ 0 picks √n, between 10 and 60. Value v goes into bin
+// ⌊bins·(v − min)/(max − min)⌋, and the maximum into the last bin.
+// (plot's NewHist computes the bin of the maximum by rounding, which can
+// give one past the last bin and panic: for {−1, 0.9999999999999999, 1},
+// whatever the number of bins.)
 func binValues(values []float64, bins int) (*plotter.Histogram, error) {
 	if bins <= 0 {
 		bins = min(max(int(math.Sqrt(float64(len(values)))), 10), 60)
 	}
 	lo, hi := minMax(values)
-	if lo == hi {
+	// Halves, so that hi − lo cannot overflow.
+	span := hi/2 - lo/2
+	if lo == hi || !(span > 0) {
 		// All values equal (a layer of dead ReLUs gives all zeros): one
 		// bar centred on the value rather than plot's [v, v+1].
 		return &plotter.Histogram{
@@ -112,7 +123,21 @@ func binValues(values []float64, bins int) (*plotter.Histogram, error) {
 			Width: 1,
 		}, nil
 	}
-	return plotter.NewHist(plotter.Values(values), bins)
+	n := float64(bins)
+	h := &plotter.Histogram{Bins: make([]plotter.HistogramBin, bins), Width: 2 * (span / n)}
+	edge := func(i int) float64 {
+		half := span * (float64(i) / n)
+		return lo + half + half
+	}
+	for i := range h.Bins {
+		h.Bins[i].Min, h.Bins[i].Max = edge(i), edge(i+1)
+	}
+	h.Bins[bins-1].Max = hi
+	for _, v := range values {
+		k := int(n * ((v/2 - lo/2) / span))
+		h.Bins[min(max(k, 0), bins-1)].Weight++
+	}
+	return h, nil
 }
 
 // meanStd returns the mean and the (population) standard deviation.

@@ -60,7 +60,7 @@ func ImageGrid(images *mat.Dense, side, cols int, captions []string) (image.Imag
 		}
 	}
 
-	fc := font.DefaultCache.Lookup(font.Font{Typeface: "Liberation", Variant: "Sans"}, font.Length(captionSize))
+	fc := font.DefaultCache.Lookup(sans, font.Length(captionSize))
 	face := fc.FontFace(72) // 72 dpi: one point is one pixel
 	defer face.Close()
 	cellW := side * ImageScale

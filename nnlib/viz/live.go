@@ -33,7 +33,9 @@ const liveInterval = 200 * time.Millisecond
 //
 // The live block is transient: a saved notebook does not keep it. Done
 // replaces it with the final loss curve and a one-line summary, which
-// are saved. Live is safe for use from several goroutines.
+// are saved; it returns once the kernel has them, so they are not lost
+// when the cell's program ends right after. Live is safe for use from
+// several goroutines.
 type Live struct {
 	title  string
 	epochs int
@@ -101,6 +103,11 @@ func (l *Live) OnEpoch(h *nnlib.History) error {
 		}
 	}
 	gonbui.UpdateHTML(l.id, l.blockHTML(float64(e), l.progressText(), lossErr))
+	if e == l.epochs || lossErr != nil {
+		// The last update of the run: make sure the kernel has it
+		// before the program may end.
+		syncNotebook()
+	}
 	if err := gonbui.Error(); err != nil {
 		return fmt.Errorf("viz: updating the notebook failed: %w", err)
 	}
@@ -139,6 +146,7 @@ func (l *Live) Done() error {
 	if l.h == nil || l.h.Epochs() == 0 {
 		if gonbui.IsNotebook {
 			gonbui.UpdateHTML(l.id, "")
+			syncNotebook()
 		}
 		return errors.New("viz: Live.Done: no epoch was recorded; pass live.OnEpoch as the Trainer's OnEpoch")
 	}
@@ -148,6 +156,7 @@ func (l *Live) Done() error {
 		if gonbui.IsNotebook {
 			gonbui.UpdateHTML(l.id, "")
 			gonbui.DisplayHTML(summaryHTML(summary, err))
+			syncNotebook()
 		} else {
 			fmt.Fprintln(out(), summary)
 		}
@@ -164,6 +173,7 @@ func (l *Live) Done() error {
 		gonbui.UpdateHTML(l.id, "")
 		gonbui.DisplayPng(b)
 		gonbui.DisplayHTML(summaryHTML(summary, nil))
+		syncNotebook()
 		if err := gonbui.Error(); err != nil {
 			return fmt.Errorf("viz: updating the notebook failed: %w", err)
 		}

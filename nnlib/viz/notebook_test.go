@@ -7,24 +7,29 @@ import (
 	"encoding/base64"
 	"encoding/gob"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/nnfromscratch/nngo/nnlib"
 )
 
 // fakeKernel stands in for GoNB: it makes the two named pipes gonbui
-// talks through and decodes what the program sends.
+// talks through, decodes what the program sends and, like GoNB, answers
+// sync requests (gonbui.Sync) on the pipe back, unless told not to.
 type fakeKernel struct {
-	msgs chan *protocol.DisplayData
-	back chan *os.File // the kernel→program pipe, once open
+	msgs   chan *protocol.DisplayData
+	back   chan *os.File // the kernel→program pipe, once open
+	silent atomic.Bool   // do not answer sync requests
 }
 
 // kernelStarted is set once a fake kernel ran: gonbui opens its pipes
@@ -48,6 +53,10 @@ func startFakeKernel(t *testing.T) *fakeKernel {
 	t.Setenv(protocol.GONB_PIPE_ENV, toKernel)
 	t.Setenv(protocol.GONB_PIPE_BACK_ENV, fromKernel)
 	k := &fakeKernel{msgs: make(chan *protocol.DisplayData, 100), back: make(chan *os.File, 1)}
+	var (
+		backFile *os.File
+		enc      *gob.Encoder
+	)
 	go func() {
 		f, err := os.OpenFile(toKernel, os.O_RDONLY, 0)
 		if err != nil {
@@ -61,6 +70,16 @@ func startFakeKernel(t *testing.T) *fakeKernel {
 			if err := dec.Decode(&d); err != nil {
 				close(k.msgs)
 				return
+			}
+			if id, ok := syncRequest(&d); ok && !k.silent.Load() {
+				if enc == nil {
+					backFile = <-k.back
+					k.back <- backFile // for the cleanup
+					enc = gob.NewEncoder(backFile)
+				}
+				if err := enc.Encode(&protocol.CommValue{Address: protocol.GonbuiSyncAckAddress, Value: id}); err != nil {
+					t.Errorf("fake kernel: answering sync %d: %v", id, err)
+				}
 			}
 			k.msgs <- &d
 		}
@@ -97,6 +116,25 @@ func (k *fakeKernel) next(t *testing.T) *protocol.DisplayData {
 		t.Fatal("no message from the program within 20 s")
 	}
 	return nil
+}
+
+// syncRequest returns the ID of a gonbui.Sync request.
+func syncRequest(d *protocol.DisplayData) (int, bool) {
+	v, ok := d.Data[protocol.MIMECommValue].(protocol.CommValue)
+	if !ok || v.Address != protocol.GonbuiSyncAddress {
+		return 0, false
+	}
+	id, ok := v.Value.(int)
+	return id, ok
+}
+
+// expectSync checks that the next message is a sync request: the
+// program waits until the kernel has what it sent before.
+func (k *fakeKernel) expectSync(t *testing.T, after string) {
+	t.Helper()
+	if _, ok := syncRequest(k.next(t)); !ok {
+		t.Fatalf("no sync request after %s: a program that ends now can lose it", after)
+	}
 }
 
 // checkPNG checks that a message is an inline PNG of the given size.
@@ -143,11 +181,26 @@ func TestNotebookDisplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPNG(t, k.next(t), pixels(ShowWidth), pixels(ShowHeight))
+	k.expectSync(t, "Show")
 	img, _ := ImageGrid(sampleDigits(2), 28, 2, nil)
 	if err := ShowImage(img); err != nil {
 		t.Fatal(err)
 	}
 	checkPNG(t, k.next(t), 2*84+3*8, 84+2*8)
+	k.expectSync(t, "ShowImage")
+	if err := ShowSize(p, 3*vg.Inch, 2*vg.Inch); err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, k.next(t), pixels(3*vg.Inch), pixels(2*vg.Inch))
+	k.expectSync(t, "ShowSize")
+	if err := ShowGrid(2, p, p); err != nil {
+		t.Fatal(err)
+	}
+	// Two line plots: 5.5×3.85 inch tiles, at the DPI that makes the
+	// 11 inches at most 1400 pixels wide.
+	gridDPI := math.Floor(gridMaxPixels / 11.0)
+	checkPNG(t, k.next(t), int(11*gridDPI+0.5), int(3.85*gridDPI+0.5))
+	k.expectSync(t, "ShowGrid")
 
 	live := NewLive("MNIST", 3)
 	h := &nnlib.History{}
@@ -194,6 +247,11 @@ func TestNotebookDisplay(t *testing.T) {
 			t.Errorf("epoch %d: inline PNG: %v", e, err)
 		}
 		ids = append(ids, d.DisplayID)
+		if e == 3 {
+			// The last epoch's update is waited for; earlier ones are not
+			// (the next message would be a sync request).
+			k.expectSync(t, "the last epoch")
+		}
 	}
 	for _, id := range ids {
 		if id == "" || id != ids[0] {
@@ -215,6 +273,31 @@ func TestNotebookDisplay(t *testing.T) {
 	if s := htmlOf(t, sum); sum.DisplayID != "" || !strings.Contains(s, "MNIST: 3 epochs in") || !strings.Contains(s, "loss 0.3333 · acc 0.800") {
 		t.Errorf("summary (ID %q): %s", sum.DisplayID, s)
 	}
+	k.expectSync(t, "Live.Done")
+
+	// A kernel that does not answer: Show waits syncTimeout, not
+	// forever, and later displays do not wait at all.
+	k.silent.Store(true)
+	savedTimeout := syncTimeout
+	syncTimeout = 300 * time.Millisecond
+	t.Cleanup(func() { syncTimeout = savedTimeout; syncGaveUp.Store(false) })
+	start := time.Now()
+	if err := Show(p); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Show took %v with a kernel that does not answer; want about %v", d, syncTimeout)
+	}
+	checkPNG(t, k.next(t), pixels(ShowWidth), pixels(ShowHeight))
+	k.expectSync(t, "Show")
+	if err := Show(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := ShowImage(img); err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, k.next(t), pixels(ShowWidth), pixels(ShowHeight))
+	checkPNG(t, k.next(t), 2*84+3*8, 84+2*8) // no sync request between
 
 	if buf.Len() != 0 {
 		t.Errorf("printed in a notebook: %q", buf)

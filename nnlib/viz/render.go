@@ -3,7 +3,7 @@ package viz
 import (
 	"bytes"
 	"fmt"
-	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -44,8 +44,9 @@ func SVG(p *plot.Plot, w, h vg.Length) (s string, err error) {
 
 // GridPNG renders plots into one w×h PNG (at DPI dots per inch), as a
 // grid with cols columns filled row by row. The data areas of plots in
-// the same row and column line up (plot.Align). A nil plot leaves its
-// tile blank. Several histograms side by side:
+// the same row and column line up (plot.Align), and each plot is laid
+// out for its tile, as PNG lays a plot out for its size. A nil plot
+// leaves its tile blank. Several histograms side by side:
 //
 //	b, err := viz.GridPNG(5, 15*vg.Inch, 6*vg.Inch, hists...)
 //
@@ -61,12 +62,15 @@ func gridPNG(cols int, w, h vg.Length, dpi int, plots []*plot.Plot) ([]byte, err
 	}
 	cols = min(cols, len(plots))
 	return renderPNG(w, h, dpi, func(c draw.Canvas) error {
+		drawings := make([][]*drawing, rows)
 		grid := make([][]*plot.Plot, rows)
 		for r := range grid {
+			drawings[r] = make([]*drawing, cols)
 			grid[r] = make([]*plot.Plot, cols)
 			for k := range cols {
-				if i := r*cols + k; i < len(plots) {
-					grid[r][k] = plots[i]
+				if i := r*cols + k; i < len(plots) && plots[i] != nil {
+					d := newDrawing(plots[i])
+					drawings[r][k], grid[r][k] = d, d.q
 				}
 			}
 		}
@@ -75,16 +79,49 @@ func gridPNG(cols int, w, h vg.Length, dpi int, plots []*plot.Plot) ([]byte, err
 			PadX: vg.Points(14), PadY: vg.Points(14),
 			PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(10),
 		}
+		// Lay each plot out in its tile, then align the tiles again,
+		// since the layout may change the axes.
 		canvases := plot.Align(grid, t, c)
-		for r := range grid {
-			for k, p := range grid[r] {
-				if p != nil {
-					drawPlot(p, canvases[r][k])
+		for r := range drawings {
+			for k, d := range drawings[r] {
+				if d != nil {
+					d.layout(canvases[r][k])
+				}
+			}
+		}
+		canvases = plot.Align(grid, t, c)
+		for r := range drawings {
+			alignTitles(drawings[r], canvases[r])
+			for k, d := range drawings[r] {
+				if d != nil {
+					d.draw(canvases[r][k])
 				}
 			}
 		}
 		return nil
 	})
+}
+
+// alignTitles puts the titles of a row of tiles at the same height.
+// plot.Align lines up the data areas, so a plot whose top tick label
+// sticks out above its data area gets a taller tile and its title ends
+// up higher than its neighbours'. Lowering the top of such a tile and
+// its title padding by the same amount keeps its data area in place.
+func alignTitles(row []*drawing, canvases []draw.Canvas) {
+	top := vg.Length(math.Inf(1))
+	for k, d := range row {
+		if d != nil && d.q.Title.Text != "" {
+			top = min(top, canvases[k].Max.Y)
+		}
+	}
+	for k, d := range row {
+		if d == nil || d.q.Title.Text == "" {
+			continue
+		}
+		lower := min(canvases[k].Max.Y-top, d.q.Title.Padding)
+		canvases[k].Max.Y -= lower
+		d.q.Title.Padding -= lower
+	}
 }
 
 // gridShape checks the arguments of a grid and returns its row count.
@@ -132,45 +169,11 @@ func recoverDraw(err *error) {
 	}
 }
 
-// drawPlot draws p on c, with the legend on a light box so that curves
-// passing under it do not cross its text. p itself is not changed: a
-// shallow copy with an empty legend draws the plot, and a plotter added
-// last to the copy draws the box and the legend.
+// drawPlot draws p on c, laid out for the size of c: as many tick
+// labels as fit, and the legend, on a light box, where it covers no data
+// (see drawing). p itself is not changed.
 func drawPlot(p *plot.Plot, c draw.Canvas) {
-	if r := p.Legend.Rectangle(c); r.Size().Y <= 0 {
-		p.Draw(c)
-		return
-	}
-	q := *p
-	q.Legend = plot.NewLegend()
-	q.Add(boxedLegend{p.Legend})
-	q.Draw(c)
-}
-
-// boxedLegend draws a legend over a translucent white box.
-type boxedLegend struct{ l plot.Legend }
-
-// Plot implements plot.Plotter; c is the data area, which the legend is
-// placed in, as plot.Legend.Draw places it.
-func (b boxedLegend) Plot(c draw.Canvas, _ *plot.Plot) {
-	l := b.l
-	size := l.Rectangle(c).Size()
-	x0 := c.Max.X + l.XOffs - size.X
-	if l.Left {
-		x0 = c.Min.X + l.XOffs
-	}
-	y0 := c.Min.Y + l.YOffs
-	if l.Top {
-		y0 = c.Max.Y + l.YOffs - l.TextStyle.FontExtents().Descent - size.Y
-	}
-	const padX, padY = 4, 2
-	box := vg.Rectangle{
-		Min: vg.Point{X: x0 - padX, Y: y0 - padY},
-		Max: vg.Point{X: x0 + size.X + padX, Y: y0 + size.Y + padY},
-	}
-	c.SetColor(color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xE0})
-	c.Fill(box.Path())
-	c.SetLineStyle(draw.LineStyle{Color: color.Gray{Y: 0xCC}, Width: vg.Points(0.5)})
-	c.Stroke(box.Path())
-	l.Draw(c)
+	d := newDrawing(p)
+	d.layout(c)
+	d.draw(c)
 }

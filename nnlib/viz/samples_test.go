@@ -11,7 +11,6 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
 
 	"github.com/nnfromscratch/nngo/nnlib"
 )
@@ -153,6 +152,84 @@ func samplePlots(t *testing.T) map[string]*plot.Plot {
 	}
 }
 
+// extraSamples are plots of awkward data: a log-scale loss over twelve
+// orders of magnitude with a long y label, saturated tanh outputs, and
+// values within ±1e-6.
+func extraSamples(t *testing.T) map[string]*plot.Plot {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(5, 6))
+	var sgd, adam, adamW Series
+	sgd.Name, adam.Name, adamW.Name = "SGD, lr = 10⁻²", "Adam", "AdamW, λ = 10⁻⁴"
+	for e := 1; e <= 200; e++ {
+		t := float64(e)
+		sgd.Y = append(sgd.Y, 80*math.Exp(-t/60)+1e-3*(1+0.3*rng.Float64()))
+		adam.Y = append(adam.Y, 50*math.Pow(1e-12, t/200)*(1+0.5*rng.Float64()))
+		adamW.Y = append(adamW.Y, 60*math.Pow(1e-11, t/200)*(1+0.5*rng.Float64())+2e-10)
+	}
+	logLoss, err := Lines("Loss over 12 orders of magnitude", "epoch", "training loss", sgd, adam, adamW)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := LogY(logLoss); err != nil {
+		t.Fatal(err)
+	}
+	tanh := make([]float64, 3000)
+	for i := range tanh {
+		tanh[i] = math.Tanh(6 * rng.NormFloat64())
+	}
+	tanh[0], tanh[1], tanh[2] = -1, 0.9999999999999999, 1
+	tiny := make([]float64, 2000)
+	for i := range tiny {
+		tiny[i] = 1e-6 * math.Tanh(rng.NormFloat64())
+	}
+	must := func(p *plot.Plot, err error) *plot.Plot {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	return map[string]*plot.Plot{
+		"log-loss":  logLoss,
+		"hist-tanh": must(Histogram("saturated tanh outputs", tanh, 40)),
+		"hist-tiny": must(Histogram("gradients of layer 1 (w₁₀)", tiny, 30)),
+	}
+}
+
+// lineGrid is four plots of three runs each, for a two-column ShowGrid.
+func lineGrid(t *testing.T) []*plot.Plot {
+	t.Helper()
+	var plots []*plot.Plot
+	for k, lr := range []float64{0.001, 0.01, 0.1, 1} {
+		var a, b, c Series
+		a.Name, b.Name, c.Name = "SGD", "momentum 0.9", "Adam"
+		for e := 1; e <= 40; e++ {
+			t := float64(e)
+			switch k {
+			case 3: // accuracies: the curves fill the top of the plot
+				a.Y = append(a.Y, 0.95-0.5*math.Exp(-t/12))
+				b.Y = append(b.Y, 0.97-0.5*math.Exp(-t/5))
+				c.Y = append(c.Y, 0.98-0.5*math.Exp(-t/2))
+			default:
+				s := 1 + 10*lr
+				a.Y = append(a.Y, 2.3*math.Exp(-t*lr*s/0.2)+0.3)
+				b.Y = append(b.Y, 2.3*math.Exp(-t*lr*s/0.05)+0.15)
+				c.Y = append(c.Y, 2.2*math.Exp(-t/4)+0.05)
+			}
+		}
+		title, ylabel := fmt.Sprintf("learning rate %g", lr), "loss"
+		if k == 3 {
+			title, ylabel = "validation accuracy", "accuracy"
+		}
+		p, err := Lines(title, "epoch", ylabel, a, b, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plots = append(plots, p)
+	}
+	return plots
+}
+
 var fashionClasses = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
 
 // fashionCM is a 10-class confusion matrix of about 1000 examples per
@@ -212,14 +289,26 @@ func TestWriteSamples(t *testing.T) {
 		}
 		hists = append(hists, p)
 	}
-	rows, _ := gridShape(5, hists)
-	b, err := gridPNG(5, 5*gridTileW, vg.Length(rows)*gridTileH, 87, hists)
-	if err != nil {
-		t.Fatal(err)
+	write := func(name string, b []byte, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "grid.png"), b, 0o644); err != nil {
-		t.Fatal(err)
+	b, err := showGridPNG(5, 2, hists)
+	write("grid", b, err)
+	for name, p := range extraSamples(t) {
+		w, h := preferredSize(p)
+		b, err := PNG(p, w, h)
+		write(name, b, err)
 	}
+	lines := lineGrid(t)
+	rows, _ := gridShape(2, lines)
+	b, err = showGridPNG(2, rows, lines)
+	write("grid-lines", b, err)
 	img, err := ImageGrid(sampleDigits(12), 28, 6, []string{"0 → 0", "1 → 1", "0 → 6", "1 → 1", "0 → 0", "1 → 7", "0 → 0", "1 → 1", "0 → 0", "1 → 1", "0 → 0", "1 → 1"})
 	if err != nil {
 		t.Fatal(err)

@@ -53,8 +53,8 @@ func Scatter(title, xLabel, yLabel string, x, y []float64, labels []int, classes
 	p.X.Min, p.X.Max = xlo-pad, xhi+pad
 	ylo, yhi := minMax(y)
 	setYRange(p, ylo, yhi)
-	placeLegend(p, x, y)
 	preferSize(p, 6*vg.Inch, 5*vg.Inch)
+	placeLegend(p, &legendFit{points: xyPoints(x, y), headroom: true})
 	return p, nil
 }
 
@@ -128,8 +128,17 @@ func addClassPoints(p *plot.Plot, x, y []float64, labels []int, classes []string
 	return nil
 }
 
-// boundaryGrid is the number of cells per side at which DecisionBoundary
-// calls predict.
+// xyPoints pairs x and y.
+func xyPoints(x, y []float64) plotter.XYs {
+	xys := make(plotter.XYs, len(x))
+	for i := range x {
+		xys[i] = plotter.XY{X: x[i], Y: y[i]}
+	}
+	return xys
+}
+
+// boundaryGrid is the number of cells per side of the grid that
+// DecisionBoundary and DecisionBoundaryBatch classify.
 const boundaryGrid = 160
 
 // DecisionBoundary shades the plane by the class predict gives each
@@ -137,12 +146,15 @@ const boundaryGrid = 160
 // points on top. points is n×2 (one point per row), labels[i] is the
 // class of row i, and classes names the classes (nil: 0, 1, …). The
 // shaded box is the points' bounding box plus 10% on each side; predict
-// is called on a 160×160 grid of it:
+// is called once for each cell of a 160×160 grid of it, 25,600 calls:
 //
 //	predict := func(x, y float64) int {
 //		return nnlib.ArgMax(nnlib.Predict(net, mat.NewDense(1, 2, []float64{x, y})))[0]
 //	}
 //	p, err := viz.DecisionBoundary(predict, ds.X, ds.Labels, ds.Classes)
+//
+// For a network, DecisionBoundaryBatch draws the same picture with one
+// call to predict, which is much faster.
 //
 // It returns an error when points is not n×2, when labels has another
 // length, when a label or a predicted class is outside [0, len(classes)),
@@ -152,6 +164,60 @@ func DecisionBoundary(predict func(x, y float64) int, points *mat.Dense, labels 
 	if predict == nil {
 		return nil, fmt.Errorf("viz: %s: predict is nil", op)
 	}
+	return decisionBoundary(op, func(grid *mat.Dense, classes int) ([]int, error) {
+		m, _ := grid.Dims()
+		out := make([]int, m)
+		for r := range m {
+			x, y := grid.At(r, 0), grid.At(r, 1)
+			c := predict(x, y)
+			if c < 0 || c >= classes {
+				return nil, fmt.Errorf("viz: %s: predict(%s, %s) returned class %d, but there are %d classes (0 to %d)", op, fmtG(x), fmtG(y), c, classes, classes-1)
+			}
+			out[r] = c
+		}
+		return out, nil
+	}, points, labels, classes)
+}
+
+// DecisionBoundaryBatch is DecisionBoundary with a predict that
+// classifies all the cells of the grid in one call: grid is m×2, one
+// cell centre (x, y) per row (m = 160·160 = 25,600), and predict returns
+// the m classes, one per row, in order. A network classifies the whole
+// grid in one forward pass:
+//
+//	predict := func(grid *mat.Dense) []int {
+//		return nnlib.ArgMax(nnlib.Predict(net, grid))
+//	}
+//	p, err := viz.DecisionBoundaryBatch(predict, ds.X, ds.Labels, ds.Classes)
+//
+// predict must not keep grid, whose contents are valid only during the
+// call. It returns the errors DecisionBoundary returns, and an error
+// when predict returns other than m classes.
+func DecisionBoundaryBatch(predict func(grid *mat.Dense) []int, points *mat.Dense, labels []int, classes []string) (*plot.Plot, error) {
+	const op = "DecisionBoundaryBatch"
+	if predict == nil {
+		return nil, fmt.Errorf("viz: %s: predict is nil", op)
+	}
+	return decisionBoundary(op, func(grid *mat.Dense, classes int) ([]int, error) {
+		m, _ := grid.Dims()
+		out := predict(grid)
+		if len(out) != m {
+			return nil, fmt.Errorf("viz: %s: predict returned %d classes for a grid of %d points; return one class per row of the grid", op, len(out), m)
+		}
+		for r, c := range out {
+			if c < 0 || c >= classes {
+				return nil, fmt.Errorf("viz: %s: predict returned class %d for grid row %d, the point (%s, %s), but there are %d classes (0 to %d)",
+					op, c, r, fmtG(grid.At(r, 0)), fmtG(grid.At(r, 1)), classes, classes-1)
+			}
+		}
+		return out, nil
+	}, points, labels, classes)
+}
+
+// decisionBoundary draws the plot of DecisionBoundary; classify returns
+// the class of each row of an m×2 grid of cell centres, each checked to
+// be in [0, classes).
+func decisionBoundary(op string, classify func(grid *mat.Dense, classes int) ([]int, error), points *mat.Dense, labels []int, classes []string) (*plot.Plot, error) {
 	if points == nil {
 		return nil, fmt.Errorf("viz: %s: points is nil", op)
 	}
@@ -176,23 +242,30 @@ func DecisionBoundary(predict func(x, y float64) int, points *mat.Dense, labels 
 	xMin, xMax := padRange(x)
 	yMin, yMax := padRange(y)
 
-	// Shade the regions: pixel (i, j) of the image is the cell whose
-	// centre is (xMin + (i+½)·dx, yMax − (j+½)·dy).
+	// Row j·160 + i of the grid, and pixel (i, j) of the image, is the
+	// cell whose centre is (xMin + (i+½)·dx, yMax − (j+½)·dy): row by
+	// row from the top, left to right.
+	dx, dy := (xMax-xMin)/boundaryGrid, (yMax-yMin)/boundaryGrid
+	grid := mat.NewDense(boundaryGrid*boundaryGrid, 2, nil)
+	for j := range boundaryGrid {
+		cy := yMax - (float64(j)+0.5)*dy
+		for i := range boundaryGrid {
+			grid.Set(j*boundaryGrid+i, 0, xMin+(float64(i)+0.5)*dx)
+			grid.Set(j*boundaryGrid+i, 1, cy)
+		}
+	}
+	cells, err := classify(grid, len(classes))
+	if err != nil {
+		return nil, err
+	}
 	tints := make([]color.RGBA, len(classes))
 	for c := range tints {
 		tints[c] = tint(Color(c), 0.28)
 	}
 	img := image.NewRGBA(image.Rect(0, 0, boundaryGrid, boundaryGrid))
-	dx, dy := (xMax-xMin)/boundaryGrid, (yMax-yMin)/boundaryGrid
 	for j := range boundaryGrid {
-		cy := yMax - (float64(j)+0.5)*dy
 		for i := range boundaryGrid {
-			cx := xMin + (float64(i)+0.5)*dx
-			c := predict(cx, cy)
-			if c < 0 || c >= len(classes) {
-				return nil, fmt.Errorf("viz: %s: predict(%s, %s) returned class %d, but there are %d classes (0 to %d)", op, fmtG(cx), fmtG(cy), c, len(classes), len(classes)-1)
-			}
-			img.SetRGBA(i, j, tints[c])
+			img.SetRGBA(i, j, tints[cells[j*boundaryGrid+i]])
 		}
 	}
 	p := newPlot("Decision boundary", "x₁", "x₂")
@@ -202,8 +275,8 @@ func DecisionBoundary(predict func(x, y float64) int, points *mat.Dense, labels 
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xMin, xMax, yMin, yMax
 	p.X.Padding, p.Y.Padding = 0, 0
-	placeLegend(p, x, y)
 	preferSize(p, 6*vg.Inch, 5*vg.Inch)
+	placeLegend(p, &legendFit{points: xyPoints(x, y)}) // the shading fills the box: no head room
 	return p, nil
 }
 

@@ -9,12 +9,15 @@ import (
 )
 
 // meta is what a builder knows about its plot that *plot.Plot has no
-// field for: the size Show should use, and the y range of the data
-// before margins were added (for LogY).
+// field for: the size Show should use, the y range of the data before
+// margins were added (for LogY), the data the legend should not cover,
+// and whether the plot is a histogram (ShowGrid keeps those compact).
 type meta struct {
 	w, h     vg.Length
 	yLo, yHi float64
 	hasY     bool
+	legend   *legendFit
+	hist     bool
 }
 
 // The table is keyed by weak pointers, so it does not keep plots alive.

@@ -4,8 +4,12 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
+	"codeberg.org/go-fonts/dejavu/dejavusans"
+	"codeberg.org/go-fonts/dejavu/dejavusansbold"
 	xfont "golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -57,21 +61,41 @@ var dashes = [][]vg.Length{
 
 func dash(i int) []vg.Length { return dashes[i%len(dashes)] }
 
+// The package's fonts: DejaVu Sans, registered with gonum/plot's font
+// cache under the typeface "DejaVu". It covers far more of Unicode than
+// Liberation Sans, plot's default, and its subscript and superscript
+// digits are proportional, so "w₁₀" and "10⁻³" set tightly instead of
+// with a digit-wide gap after each small figure.
 var (
-	sans       = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	sansBold   = font.Font{Typeface: "Liberation", Variant: "Sans", Weight: xfont.WeightBold}
+	sans       = font.Font{Typeface: "DejaVu", Variant: "Sans"}
+	sansBold   = font.Font{Typeface: "DejaVu", Variant: "Sans", Weight: xfont.WeightBold}
 	gridColor  = color.Gray{Y: 0xDD}
 	axisColor  = color.Gray{Y: 0x40}
 	mutedColor = color.Gray{Y: 0x70}
 )
 
+func init() {
+	var coll font.Collection
+	for _, f := range []struct {
+		font font.Font
+		ttf  []byte
+	}{{sans, dejavusans.TTF}, {sansBold, dejavusansbold.TTF}} {
+		face, err := opentype.Parse(f.ttf)
+		if err != nil {
+			panic("viz: parsing the embedded DejaVu font: " + err.Error())
+		}
+		coll = append(coll, font.Face{Font: f.font, Face: face})
+	}
+	font.DefaultCache.Add(coll)
+}
+
 // Font sizes, chosen for a 6×4 inch plot; they also stay readable in the
-// 3.2×2.4 inch tiles of ShowGrid.
+// tiles of ShowGrid.
 const (
-	titleSize  = 14
-	labelSize  = 12
-	tickSize   = 10.5
-	legendSize = 11
+	titleSize  = 13
+	labelSize  = 11.5
+	tickSize   = 10
+	legendSize = 10.5
 )
 
 // newPlot returns a plot with the package's fonts, axis labels and
@@ -99,9 +123,7 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p.Legend.TextStyle.Color = color.Black
 	p.Legend.ThumbnailWidth = vg.Points(26)
 	p.Legend.Padding = vg.Points(2)
-	p.Legend.Top = true
-	p.Legend.XOffs = -vg.Points(6)
-	p.Legend.YOffs = -vg.Points(4)
+	setCorner(&p.Legend, corner{top: true})
 	p.X.Tick.Marker = niceTicks{}
 	p.Y.Tick.Marker = niceTicks{}
 	return p
@@ -120,63 +142,27 @@ func lineStyle(i int) draw.LineStyle {
 	return draw.LineStyle{Color: Color(i), Width: vg.Points(2), Dashes: dash(i)}
 }
 
-// placeLegend moves the legend into the corner of the data area that
-// holds the fewest of the points (xs[k], ys[k]); it keeps the top right
-// when that corner is as empty as any other. Call it after p.Add, once
-// the axis ranges are known.
-func placeLegend(p *plot.Plot, xs, ys []float64) {
-	xr, yr := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
-	if len(xs) == 0 || !(xr > 0) || !(yr > 0) {
-		return
-	}
-	norm := func(a plot.Axis, v float64) float64 {
-		if _, ok := a.Scale.(plot.LogScale); ok && v > 0 && a.Min > 0 {
-			return math.Log(v/a.Min) / math.Log(a.Max/a.Min)
-		}
-		return (v - a.Min) / (a.Max - a.Min)
-	}
-	// Corners in order of preference: top right, top left, bottom
-	// right, bottom left. A corner box covers 40% × 35% of the area.
-	type corner struct{ top, left bool }
-	corners := []corner{{true, false}, {true, true}, {false, false}, {false, true}}
-	best, bestN := 0, math.MaxInt
-	for ci, c := range corners {
-		n := 0
-		for k := range xs {
-			u, v := norm(p.X, xs[k]), norm(p.Y, ys[k])
-			inX := (c.left && u < 0.4) || (!c.left && u > 0.6)
-			inY := (c.top && v > 0.65) || (!c.top && v < 0.35)
-			if inX && inY {
-				n++
-			}
-		}
-		if n < bestN {
-			best, bestN = ci, n
-		}
-	}
-	c := corners[best]
-	p.Legend.Top, p.Legend.Left = c.top, c.left
-	p.Legend.XOffs = -vg.Points(6)
-	if c.left {
-		p.Legend.XOffs = vg.Points(6)
-	}
-	p.Legend.YOffs = -vg.Points(4)
-	if !c.top {
-		p.Legend.YOffs = vg.Points(4)
-	}
+// niceTicks labels about n round values (steps of 1, 2, 2.5 or 5 times
+// a power of ten; n = 0 means 6) with a minor tick between each; with
+// integer set, only whole numbers (epochs, steps). plot's DefaultTicks
+// labels as few as three values, too few to read a loss off a curve.
+// Values that would need more than four decimals, or that reach 10⁵,
+// are labelled in compact exponent form ("5e-7", "1.5e5"). When a plot
+// is drawn, n is lowered until the labels fit the axis (see fitTicks).
+type niceTicks struct {
+	integer bool
+	n       int
 }
-
-// niceTicks labels about six round values (steps of 1, 2, 2.5 or 5
-// times a power of ten) with a minor tick between each; with integer
-// set, only whole numbers (epochs, steps). plot's DefaultTicks labels
-// as few as three values, too few to read a loss off a curve.
-type niceTicks struct{ integer bool }
 
 func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(hi-lo, 0) {
 		return plot.DefaultTicks{}.Ticks(lo, hi)
 	}
-	raw := (hi - lo) / 6
+	n := t.n
+	if n <= 0 {
+		n = 6
+	}
+	raw := (hi - lo) / float64(n)
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
 	step := 10 * mag
 	for _, m := range []float64{1, 2, 2.5, 5} {
@@ -196,8 +182,8 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 			break
 		}
 	}
-	var ticks []plot.Tick
 	first := math.Ceil(lo/step-1e-9) * step
+	var values []float64
 	for k := 0; ; k++ {
 		v := first + float64(k)*step
 		if v > hi+1e-9*step {
@@ -206,7 +192,25 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 		if math.Abs(v) < 1e-12*step {
 			v = 0
 		}
-		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals, 64)})
+		values = append(values, v)
+	}
+	largest := 0.0
+	for _, v := range values {
+		largest = math.Max(largest, math.Abs(v))
+	}
+	format := func(v float64) string { return strconv.FormatFloat(v, 'f', decimals, 64) }
+	if decimals > 4 || largest >= 1e5 {
+		// Enough significant digits to tell neighbouring labels apart.
+		digits := int(math.Floor(math.Log10(largest))-math.Floor(math.Log10(step))) + 1
+		if s := step / math.Pow(10, math.Floor(math.Log10(step))); math.Abs(s-math.Round(s)) > 1e-9 {
+			digits++ // a step of 2.5·10ᵏ
+		}
+		digits = min(max(digits, 1), 15)
+		format = func(v float64) string { return compactG(v, digits) }
+	}
+	var ticks []plot.Tick
+	for _, v := range values {
+		ticks = append(ticks, plot.Tick{Value: v, Label: format(v)})
 		if half := v + step/2; half <= hi && (!t.integer || half == math.Trunc(half)) {
 			ticks = append(ticks, plot.Tick{Value: half})
 		}
@@ -217,45 +221,121 @@ func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// logTicks marks a logarithmic axis: powers of ten, and also 2× and 5×
-// when fewer than two powers of ten fall in range (a loss going from 0.9
-// to 0.2), and every multiple when even those are too few.
-type logTicks struct{}
+// compactG formats v with at most digits significant digits in the
+// shortest of plain and exponent form, with a bare exponent: "0.25",
+// "5e-7", "-1.5e5", "0".
+func compactG(v float64, digits int) string {
+	if v == 0 {
+		return "0"
+	}
+	s := strconv.FormatFloat(v, 'g', digits, 64)
+	mant, exp, ok := strings.Cut(s, "e")
+	if !ok {
+		return s
+	}
+	sign := ""
+	switch exp[0] {
+	case '-':
+		sign, exp = "-", exp[1:]
+	case '+':
+		exp = exp[1:]
+	}
+	return mant + "e" + sign + strings.TrimLeft(exp, "0")
+}
 
-func (logTicks) Ticks(lo, hi float64) []plot.Tick {
-	if !(lo > 0) || !(hi > lo) {
+// defaultLogLabels is the most decades logTicks labels unless a plot is
+// drawn too short for them.
+const defaultLogLabels = 7
+
+// logTicks marks a logarithmic axis. Over a wide range it labels powers
+// of ten, every k-th decade (10⁻¹⁰, 10⁻⁸, …, 1, 100) so that at most
+// maxLabels labels appear (0 means 7), with unlabelled ticks at the
+// other decades, or at 2×…9× within each decade when every decade is
+// labelled and there are few. On a short range it labels 2× and 5× as
+// well (a loss going from 0.9 to 0.2), and every multiple when even
+// those are too few.
+type logTicks struct{ maxLabels int }
+
+func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0) || !(hi > lo) || math.IsInf(hi, 0) {
 		return nil
 	}
-	first := math.Floor(math.Log10(lo))
-	last := math.Ceil(math.Log10(hi))
+	maxLabels := t.maxLabels
+	if maxLabels <= 0 {
+		maxLabels = defaultLogLabels
+	}
+	first := int(math.Floor(math.Log10(lo)))
+	last := int(math.Ceil(math.Log10(hi)))
+	inRange := func(v float64) bool { return v >= lo*(1-1e-12) && v <= hi*(1+1e-12) }
+	var decades []int // powers of ten in range
+	for e := first; e <= last; e++ {
+		if inRange(math.Pow(10, float64(e))) {
+			decades = append(decades, e)
+		}
+	}
+	var ticks []plot.Tick
+	if len(decades) >= 2 {
+		// Label the decades that are multiples of k, the least k that
+		// keeps the labels within maxLabels.
+		k := 1
+		for ; ; k++ {
+			n := 0
+			for _, e := range decades {
+				if e%k == 0 {
+					n++
+				}
+			}
+			if n <= maxLabels || k >= len(decades) {
+				break
+			}
+		}
+		// Unlabelled decades are minor ticks, thinned to about 40.
+		minor := max(1, (len(decades)+39)/40)
+		plain := true
+		for _, e := range decades {
+			if e%k == 0 && (e < -3 || e > 4) {
+				plain = false
+			}
+		}
+		for _, e := range decades {
+			v := math.Pow(10, float64(e))
+			switch {
+			case e%k == 0:
+				ticks = append(ticks, plot.Tick{Value: v, Label: decadeLabel(e, plain)})
+			case e%minor == 0:
+				ticks = append(ticks, plot.Tick{Value: v})
+			}
+		}
+		if k == 1 && len(decades) <= 12 {
+			for e := first; e <= last; e++ {
+				for m := 2; m <= 9; m++ {
+					if v := float64(m) * math.Pow(10, float64(e)); inRange(v) {
+						ticks = append(ticks, plot.Tick{Value: v})
+					}
+				}
+			}
+		}
+		return ticks
+	}
 	count := func(labelled func(m int) bool) int {
 		n := 0
 		for e := first; e <= last; e++ {
 			for m := 1; m <= 9; m++ {
-				if v := float64(m) * math.Pow(10, e); v >= lo && v <= hi && labelled(m) {
+				if v := float64(m) * math.Pow(10, float64(e)); inRange(v) && labelled(m) {
 					n++
 				}
 			}
 		}
 		return n
 	}
-	rules := []func(m int) bool{
-		func(m int) bool { return m == 1 },
-		func(m int) bool { return m == 1 || m == 2 || m == 5 },
-		func(m int) bool { return true },
+	rule := func(m int) bool { return true }
+	if count(func(m int) bool { return m == 1 || m == 2 || m == 5 }) >= 2 {
+		rule = func(m int) bool { return m == 1 || m == 2 || m == 5 }
 	}
-	rule := rules[len(rules)-1]
-	for _, r := range rules {
-		if count(r) >= 2 {
-			rule = r
-			break
-		}
-	}
-	var ticks []plot.Tick
 	for e := first; e <= last; e++ {
 		for m := 1; m <= 9; m++ {
-			v := float64(m) * math.Pow(10, e)
-			if v < lo || v > hi {
+			v := float64(m) * math.Pow(10, float64(e))
+			if !inRange(v) {
 				continue
 			}
 			t := plot.Tick{Value: v}
@@ -268,19 +348,44 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
+// decadeLabel labels 10^e: in plain form ("0.001" to "10000") when
+// every labelled decade fits it, else as a power of ten ("10⁻⁸", "10⁰",
+// "10⁵").
+func decadeLabel(e int, plain bool) string {
+	if plain {
+		return strconv.FormatFloat(math.Pow(10, float64(e)), 'f', -1, 64)
+	}
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	sup := []rune(digits)
+	var b strings.Builder
+	b.WriteString("10")
+	if e < 0 {
+		b.WriteRune('⁻')
+		e = -e
+	}
+	for _, d := range strconv.Itoa(e) {
+		b.WriteRune(sup[d-'0'])
+	}
+	return b.String()
+}
+
 // LogY switches the y axis of p to a logarithmic scale, with tick labels
-// at powers of ten (and at 2× and 5× on short ranges). It is meant for
-// loss curves that span several orders of magnitude:
+// at powers of ten (every k-th one over many orders of magnitude, and 2×
+// and 5× too over less than one). It is meant for loss curves that span
+// several orders of magnitude:
 //
 //	p, err := viz.Lines("SGD vs Adam", "epoch", "loss", sgd, adam)
 //	...
 //	err = viz.LogY(p)
 //
-// Call it after the data has been added. It returns an error, and leaves
-// p unchanged, when the smallest y value is zero or negative.
+// The legend moves to the corner that is free on the log scale, and the
+// y label stays centred on the axis. Call LogY after the data has been
+// added. It returns an error, and leaves p unchanged, when the smallest
+// y value is zero or negative.
 func LogY(p *plot.Plot) error {
 	lo, hi := p.Y.Min, p.Y.Max
-	if m, ok := metaOf(p); ok && m.hasY {
+	m, ok := metaOf(p)
+	if ok && m.hasY {
 		lo, hi = m.yLo, m.yHi
 	}
 	if !(lo > 0) {
@@ -294,6 +399,9 @@ func LogY(p *plot.Plot) error {
 	p.Y.Min, p.Y.Max = lo/f, hi*f
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = logTicks{}
+	if ok && m.legend != nil && m.legend.placedBy(p.Legend) {
+		placeLegend(p, m.legend)
+	}
 	return nil
 }
 

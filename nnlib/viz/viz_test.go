@@ -427,9 +427,11 @@ func pixelAt(t *testing.T, p *plot.Plot, w, h vg.Length, pts ...[2]float64) []co
 	t.Helper()
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
 	dc := draw.New(c)
-	drawPlot(p, dc)
-	da := p.DataCanvas(dc)
-	trX, trY := p.Transforms(&da)
+	d := newDrawing(p)
+	d.layout(dc)
+	d.draw(dc)
+	da := d.dataArea(dc)
+	trX, trY := d.q.Transforms(&da)
 	img := c.Image()
 	var out []color.Color
 	for _, pt := range pts {
