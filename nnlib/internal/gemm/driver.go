@@ -1,0 +1,523 @@
+package gemm
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// workspace holds one thread's packing buffers. They grow to the largest
+// size needed and are then reused, so that a call allocates nothing.
+type workspace struct {
+	a, b, tile []float64
+	abuf, bbuf []float64 // backing arrays of a and b (a, b are 64-byte aligned views)
+}
+
+// aligned returns a 64-byte aligned slice of length n, reusing *backing
+// when it is large enough.
+func aligned(backing *[]float64, n int) []float64 {
+	if cap(*backing) < n+8 {
+		*backing = make([]float64, n+8)
+	}
+	s := (*backing)[:n+8]
+	off := int(uintptr(unsafe.Pointer(&s[0]))&63) / 8
+	if off != 0 {
+		off = 8 - off
+	}
+	return s[off : off+n]
+}
+
+// grow makes room for na packed values of A, nb of B and the edge tile.
+func (w *workspace) grow(kn *kernel, na, nb int) {
+	if len(w.a) < na {
+		w.a = aligned(&w.abuf, na)
+	}
+	if len(w.b) < nb {
+		w.b = aligned(&w.bbuf, nb)
+	}
+	if len(w.tile) < kn.mr*kn.nr {
+		w.tile = make([]float64, kn.mr*kn.nr)
+	}
+}
+
+func roundUp(x, m int) int { return (x + m - 1) / m * m }
+
+// blockK returns the depth of the k blocks: k cut into nearly equal blocks
+// of at most about kn.kc, their depth a multiple of 4 (the kernels'
+// unrolling). With kc = 320, k = 784 gives 264 + 264 + 256 rather than
+// 320 + 320 + 144.
+func blockK(kn *kernel, k int) int {
+	nb := (k + kn.kc - 1) / kn.kc
+	return min(k, roundUp((k+nb-1)/nb, 4))
+}
+
+// serial computes C = alpha·op(A)·op(B) + beta·C on the calling thread with
+// the packed, blocked algorithm (alpha ≠ 0, k > 0, arguments checked):
+//
+//	for each block of nc columns of op(B)      (jc)
+//	  for each block of kc rows of op(B)       (pc)   pack B block → w.b
+//	    for each block of mc rows of op(A)     (ic)   pack A block → w.a
+//	      for each mr-row panel of the A block (ir)   stays in L1
+//	        for each nr-column panel of B      (jr)   streams from L2
+//	          micro-kernel: mr×nr tile of C += Ã panel · B̃ panel
+func serial(w *workspace, kn *kernel, aTrans, bTrans bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	kb := blockK(kn, k)
+	w.grow(kn, roundUp(min(kn.mc, m), kn.mr)*kb, roundUp(min(kn.nc, n), kn.nr)*kb)
+	for jc := 0; jc < n; jc += kn.nc {
+		nc := min(kn.nc, n-jc)
+		for pc := 0; pc < k; pc += kb {
+			kc := min(kb, k-pc)
+			packB(kn, w.b, bTrans, b, ldb, pc, kc, jc, nc)
+			bt := beta // the first k block scales C, the next ones add to it
+			if pc > 0 {
+				bt = 1
+			}
+			for ic := 0; ic < m; ic += kn.mc {
+				mc := min(kn.mc, m-ic)
+				packA(kn, w.a, aTrans, a, lda, ic, mc, pc, kc)
+				macro(kn, w.tile, w.a, w.b, mc, nc, kc, alpha, bt, c[ic*ldc+jc:], ldc)
+			}
+		}
+	}
+}
+
+// macro runs the micro-kernel over a packed mc×kc block of A (ap) and a
+// packed kc×nc block of B (bp), updating the mc×nc block of C that starts
+// at c[0].
+func macro(kn *kernel, tile, ap, bp []float64, mc, nc, kc int, alpha, beta float64, c []float64, ldc int) {
+	mr, nr := kn.mr, kn.nr
+	tile = tile[:mr*nr]
+	for ir := 0; ir < mc; ir += mr {
+		mm := min(mr, mc-ir)
+		micro := kn.micro
+		if mm < mr && kn.edge != nil {
+			micro = kn.edge[mm-1] // computes only the mm valid rows
+		}
+		a := &ap[ir*kc]
+		for jr := 0; jr < nc; jr += nr {
+			nn := min(nr, nc-jr)
+			b := &bp[jr*kc]
+			if nn == nr && (mm == mr || kn.edge != nil) {
+				micro(kc, a, b, nr, &c[ir*ldc+jr], ldc, alpha, beta)
+				continue
+			}
+			// Edge tile: compute the zero-padded tile into a buffer and
+			// copy out the valid part. math.FMA rounds as the kernels'
+			// fused store does, so the result does not depend on where
+			// the tile boundaries fall.
+			micro(kc, a, b, nr, &tile[0], nr, alpha, 0)
+			for i := 0; i < mm; i++ {
+				crow := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nn]
+				trow := tile[i*nr : i*nr+nn]
+				if beta == 0 {
+					copy(crow, trow)
+					continue
+				}
+				for j, t := range trow {
+					crow[j] = math.FMA(beta, crow[j], t)
+				}
+			}
+		}
+	}
+}
+
+// packA copies rows ic…ic+mc-1, columns pc…pc+kc-1 of op(A) into dst as
+// panels of mr rows: panel r holds, for each p, the mr values
+// op(A)[ic+r·mr+i, pc+p], i = 0…mr-1, zero beyond the last row.
+func packA(kn *kernel, dst []float64, trans bool, a []float64, lda, ic, mc, pc, kc int) {
+	mr := kn.mr
+	ir0 := 0
+	if np := mc / mr; trans && kn.copyA != nil && np > 0 {
+		// op(A)[i, p] = a[p·lda + i]: the full panels in one pass along
+		// the rows of a.
+		src := a[pc*lda+ic:]
+		_ = src[(kc-1)*lda+np*mr-1]
+		_ = dst[np*mr*kc-1]
+		kn.copyA(&dst[0], &src[0], lda, kc, np, mr*kc)
+		ir0 = np * mr
+	}
+	for ir := ir0; ir < mc; ir += mr {
+		mm := min(mr, mc-ir)
+		panel := dst[ir*kc : ir*kc+mr*kc]
+		if trans {
+			// op(A)[i, p] = a[p·lda + i]: mr contiguous values per p.
+			src := a[pc*lda+ic+ir:]
+			for p := 0; p < kc; p++ {
+				d := panel[p*mr : p*mr+mr]
+				copy(d, src[p*lda:p*lda+mm])
+				clear(d[mm:])
+			}
+			continue
+		}
+		// op(A)[i, p] = a[i·lda + p]: a row of A becomes a column of the panel.
+		src := a[(ic+ir)*lda+pc:]
+		if mm == mr && kn.gatherA != nil {
+			_ = src[(mr-1)*lda+kc-1]
+			kn.gatherA(&panel[0], &src[0], lda, kc)
+			continue
+		}
+		for i := 0; i < mm; i++ {
+			row := src[i*lda : i*lda+kc]
+			d := panel[i:]
+			for p, v := range row {
+				d[p*mr] = v
+			}
+		}
+		for i := mm; i < mr; i++ {
+			for p := 0; p < kc; p++ {
+				panel[p*mr+i] = 0
+			}
+		}
+	}
+}
+
+// packB copies rows pc…pc+kc-1, columns jc…jc+nc-1 of op(B) into dst as
+// panels of nr columns: panel r holds, for each p, the nr values
+// op(B)[pc+p, jc+r·nr+j], j = 0…nr-1, zero beyond the last column.
+func packB(kn *kernel, dst []float64, trans bool, b []float64, ldb, pc, kc, jc, nc int) {
+	nr := kn.nr
+	jr0 := 0
+	if np := nc / nr; !trans && kn.copyB != nil && np > 0 {
+		// op(B)[p, j] = b[p·ldb + j]: the full panels in one pass along
+		// the rows of b.
+		src := b[pc*ldb+jc:]
+		_ = src[(kc-1)*ldb+np*nr-1]
+		_ = dst[np*nr*kc-1]
+		kn.copyB(&dst[0], &src[0], ldb, kc, np, nr*kc)
+		jr0 = np * nr
+	}
+	for jr := jr0; jr < nc; jr += nr {
+		nn := min(nr, nc-jr)
+		panel := dst[jr*kc : jr*kc+nr*kc]
+		if !trans {
+			// op(B)[p, j] = b[p·ldb + j]: nr contiguous values per p.
+			src := b[pc*ldb+jc+jr:]
+			for p := 0; p < kc; p++ {
+				d := panel[p*nr : p*nr+nr]
+				copy(d, src[p*ldb:p*ldb+nn])
+				clear(d[nn:])
+			}
+			continue
+		}
+		// op(B)[p, j] = b[j·ldb + p]: a row of B becomes a column of the panel.
+		src := b[(jc+jr)*ldb+pc:]
+		if nn == nr && kn.gatherB != nil {
+			_ = src[(nr-1)*ldb+kc-1]
+			kn.gatherB(&panel[0], &src[0], ldb, kc)
+			continue
+		}
+		for j := 0; j < nn; j++ {
+			row := src[j*ldb : j*ldb+kc]
+			d := panel[j:]
+			for p, v := range row {
+				d[p*nr] = v
+			}
+		}
+		for j := nn; j < nr; j++ {
+			for p := 0; p < kc; p++ {
+				panel[p*nr+j] = 0
+			}
+		}
+	}
+}
+
+// job is one Dgemm call shared by the threads of the pool. C is cut into
+// chunks of whole tiles along N (splitN: chunks of columns) or M (chunks
+// of rows). The operand that every chunk needs in full (op(A) for splitN,
+// op(B) otherwise) is packed once, for all k blocks, into shared; each
+// chunk packs its own part of the other operand. Threads take chunks in
+// turn until none is left, so a thread that the OS holds back simply does
+// fewer of them. Every element of C is still computed by one thread with
+// the same k blocks in the same order, whatever the number of threads.
+type job struct {
+	kn             *kernel
+	aTrans, bTrans bool
+	m, n, k        int
+	alpha, beta    float64
+	a, b, c        []float64
+	lda, ldb, ldc  int
+	kb             int // depth of the k blocks
+	splitN         bool
+	chunk, chunks  int          // chunk size (rows or columns) and count
+	shared         []float64    // packed op(A) (splitN) or op(B)
+	sharedRows     int          // rows (splitN) or columns of shared, rounded up to mr or nr
+	gen            uint64       // number of the job, for the signals
+	snext, sdone   atomic.Int32 // next shared panel to pack, panels packed
+	next           atomic.Int32 // next chunk to compute
+}
+
+// packShared packs the operand that all chunks use (k block pc starts at
+// shared[sharedRows·pc]). The panels are handed out one at a time to the
+// threads that have arrived, the caller at least. A thread that finds no
+// panel left waits on ready until the last one is packed; the thread that
+// packs the last panel sets every thread's ready signal.
+func (j *job) packShared(p *pool, ready *signal) {
+	kn := j.kn
+	unit := kn.nr
+	if j.splitN {
+		unit = kn.mr
+	}
+	per := j.sharedRows / unit // panels per k block
+	total := int32(per * ((j.k + j.kb - 1) / j.kb))
+	for {
+		i := j.snext.Add(1) - 1
+		if i >= total {
+			break
+		}
+		pc := int(i) / per * j.kb
+		kc := min(j.kb, j.k-pc)
+		lo := int(i) % per * unit
+		s := j.shared[j.sharedRows*pc+lo*kc:]
+		if j.splitN {
+			packA(kn, s, j.aTrans, j.a, j.lda, lo, min(unit, j.m-lo), pc, kc)
+		} else {
+			packB(kn, s, j.bTrans, j.b, j.ldb, pc, kc, lo, min(unit, j.n-lo))
+		}
+		if j.sdone.Add(1) == total {
+			p.ready.set(j.gen)
+			for _, wk := range p.workers {
+				wk.ready.set(j.gen)
+			}
+			return
+		}
+	}
+	ready.waitFor(j.gen)
+}
+
+// work helps pack the shared operand, then computes chunks until none is
+// left.
+func (j *job) work(p *pool, w *workspace, ready *signal) {
+	kn := j.kn
+	j.packShared(p, ready)
+	if j.splitN {
+		w.grow(kn, 0, roundUp(j.chunk, kn.nr)*j.kb)
+	} else {
+		w.grow(kn, roundUp(j.chunk, kn.mr)*j.kb, 0)
+	}
+	for {
+		i := int(j.next.Add(1)) - 1
+		if i >= j.chunks {
+			return
+		}
+		lo := i * j.chunk
+		for pc := 0; pc < j.k; pc += j.kb {
+			kc := min(j.kb, j.k-pc)
+			bt := j.beta
+			if pc > 0 {
+				bt = 1
+			}
+			s := j.shared[j.sharedRows*pc:]
+			if j.splitN {
+				nc := min(j.chunk, j.n-lo)
+				packB(kn, w.b, j.bTrans, j.b, j.ldb, pc, kc, lo, nc)
+				macro(kn, w.tile, s, w.b, j.m, nc, kc, j.alpha, bt, j.c[lo:], j.ldc)
+				continue
+			}
+			mc := min(j.chunk, j.m-lo)
+			packA(kn, w.a, j.aTrans, j.a, j.lda, lo, mc, pc, kc)
+			for jc := 0; jc < j.n; jc += kn.nc {
+				nc := min(kn.nc, j.n-jc)
+				macro(kn, w.tile, w.a, s[jc*kc:], mc, nc, kc, j.alpha, bt, j.c[lo*j.ldc+jc:], j.ldc)
+			}
+		}
+	}
+}
+
+// signal is a value that only grows, set by any thread and waited on by
+// one. The waiter first spins (for up to spinFor, yielding to other
+// goroutines), then parks on a channel; set touches the channel only when
+// the waiter is parked.
+type signal struct {
+	v      atomic.Uint64
+	parked atomic.Bool
+	wake   chan struct{}
+}
+
+// spinFor is how long a waiting thread spins before it parks. A parked
+// thread takes some microseconds to wake up, and the OS then often runs it
+// on the waker's core for a while, so spinning through the gaps between
+// the products of a training step pays (the step: 62 GFLOP/s with 5 µs,
+// 78–88 with 100–200 µs, on 2 free cores); the price is up to spinFor of
+// CPU time taken from other programs after the last product.
+var spinFor = 100 * time.Microsecond
+
+func newSignal() *signal { return &signal{wake: make(chan struct{}, 1)} }
+
+// set raises the value to v and wakes the waiter.
+func (s *signal) set(v uint64) {
+	s.v.Store(v)
+	if s.parked.Load() {
+		select {
+		case s.wake <- struct{}{}:
+		default: // a wake-up is already pending
+		}
+	}
+}
+
+// waitFor returns the value once it is at least v.
+func (s *signal) waitFor(v uint64) uint64 {
+	var start time.Time
+	for i := 0; ; i++ {
+		if x := s.v.Load(); x >= v {
+			return x
+		}
+		if i&15 == 0 {
+			if i == 0 {
+				start = time.Now()
+			} else if time.Since(start) > spinFor {
+				break
+			}
+		}
+		runtime.Gosched()
+	}
+	s.parked.Store(true)
+	for s.v.Load() < v {
+		<-s.wake
+	}
+	s.parked.Store(false)
+	return s.v.Load()
+}
+
+// worker is a pool goroutine with its own workspace.
+type worker struct {
+	w     workspace
+	start *signal // set to the job's number to start the worker
+	ready *signal // set to the job's number once the shared operand is packed
+}
+
+// pool runs the chunks of a job on persistent goroutines, the calling
+// goroutine included. A woken worker joins the job only if it is still
+// open: the caller closes it once every chunk is taken and then waits only
+// for the workers that joined, never for one that has yet to wake up.
+type pool struct {
+	mu        sync.Mutex // held for the whole of a call that uses the pool
+	caller    workspace
+	workers   []*worker
+	job       job
+	gen       uint64 // number of the last job
+	shared    []float64
+	sharedBuf []float64
+	state     atomic.Int32 // closed bit | number of workers in the job
+	ready     *signal      // the caller's ready signal (see worker.ready)
+	done      *signal      // set by the last worker to leave a closed job
+}
+
+const closed = 1 << 30
+
+var (
+	thePool = pool{ready: newSignal(), done: newSignal()}
+	// spare workspaces for calls made while another goroutine holds the pool.
+	spare = sync.Pool{New: func() any { return new(workspace) }}
+)
+
+func (p *pool) loop(wk *worker) {
+	var started uint64
+	for {
+		started = wk.start.waitFor(started + 1)
+		if !p.join() {
+			continue // the job was finished without this worker
+		}
+		j := &p.job
+		j.work(p, &wk.w, wk.ready)
+		gen := j.gen
+		if p.state.Add(-1) == closed {
+			p.done.set(gen)
+		}
+	}
+}
+
+// join enters the current job if it is still open.
+func (p *pool) join() bool {
+	for {
+		s := p.state.Load()
+		if s&closed != 0 {
+			return false
+		}
+		if p.state.CompareAndSwap(s, s+1) {
+			return true
+		}
+	}
+}
+
+// parallelMinFlops is the size m·n·k from which a product is split between
+// threads (smaller ones do not repay the waking of a thread).
+var parallelMinFlops = 1 << 20
+
+// chunksPerThread sets the chunk size: about this many chunks per thread,
+// so that a thread slowed down by other programs does fewer of them.
+var chunksPerThread = 4
+
+// run computes the product with kernel kn, split between threads when large.
+func run(kn *kernel, aTrans, bTrans bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	p := &thePool
+	if !p.mu.TryLock() {
+		// Another goroutine is multiplying: compute serially on a spare workspace.
+		w := spare.Get().(*workspace)
+		serial(w, kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		spare.Put(w)
+		return
+	}
+	defer p.mu.Unlock()
+	t := Threads()
+	if t <= 1 || m*n*k < parallelMinFlops {
+		serial(&p.caller, kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	// Split along N when M ≤ N: op(A) (m×k) is then the operand packed
+	// once and shared, otherwise op(B) (k×n); the smaller one is shared.
+	splitN := m <= n
+	dim, unit, other := m, kn.mr, n
+	if splitN {
+		dim, unit, other = n, kn.nr, m
+	}
+	tiles := (dim + unit - 1) / unit
+	chunk := max(1, tiles/(chunksPerThread*t)) * unit
+	if splitN {
+		chunk = min(chunk, max(unit, kn.nc/unit*unit))
+	}
+	chunks := (dim + chunk - 1) / chunk
+	if chunks <= 1 {
+		serial(&p.caller, kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	helpers := min(t, chunks) - 1
+	for len(p.workers) < helpers {
+		wk := &worker{start: newSignal(), ready: newSignal()}
+		p.workers = append(p.workers, wk)
+		go p.loop(wk)
+	}
+
+	// Publish the job, open it and start the helpers.
+	j := &p.job
+	j.kn, j.aTrans, j.bTrans = kn, aTrans, bTrans
+	j.m, j.n, j.k, j.alpha, j.beta = m, n, k, alpha, beta
+	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
+	j.kb, j.splitN, j.chunk, j.chunks = blockK(kn, k), splitN, chunk, chunks
+	if splitN {
+		j.sharedRows = roundUp(other, kn.mr)
+	} else {
+		j.sharedRows = roundUp(other, kn.nr)
+	}
+	if len(p.shared) < j.sharedRows*k {
+		p.shared = aligned(&p.sharedBuf, j.sharedRows*k)
+	}
+	j.shared = p.shared
+	p.gen++
+	j.gen = p.gen
+	j.next.Store(0)
+	j.snext.Store(0)
+	j.sdone.Store(0)
+	p.state.Store(0)
+	for _, wk := range p.workers[:helpers] {
+		wk.start.set(j.gen)
+	}
+	j.work(p, &p.caller, p.ready)
+	if p.state.Add(closed) != closed {
+		p.done.waitFor(j.gen) // for the workers still computing their last chunk
+	}
+	// Drop the references to the caller's matrices.
+	j.a, j.b, j.c = nil, nil, nil
+}

@@ -1,0 +1,41 @@
+package gemm
+
+import (
+	"math"
+	"unsafe"
+)
+
+// microGo is the pure-Go micro-kernel for a 2×4 tile: 8 accumulators, so
+// that they, the 2 values of A and the 4 of B fit in the 15 floating-point
+// registers the Go compiler uses (a 4×4 tile spills to memory).
+func microGo(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64) {
+	as := unsafe.Slice(a, 2*k)
+	bs := unsafe.Slice(b, (k-1)*ldb+4)
+	var c00, c01, c02, c03, c10, c11, c12, c13 float64
+	for p := 0; p < k; p++ {
+		ap := (*[2]float64)(as[2*p:])
+		bp := (*[4]float64)(bs[ldb*p:])
+		a0, a1 := ap[0], ap[1]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+	}
+	acc := [2][4]float64{{c00, c01, c02, c03}, {c10, c11, c12, c13}}
+	cs := unsafe.Slice(c, ldc+4)
+	for i := range acc {
+		row := (*[4]float64)(cs[i*ldc:])
+		for j, v := range acc[i] {
+			if beta == 0 {
+				row[j] = alpha * v
+			} else {
+				row[j] = math.FMA(beta, row[j], alpha*v)
+			}
+		}
+	}
+}
