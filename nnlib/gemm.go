@@ -1,0 +1,54 @@
+package nnlib
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/nnfromscratch/nngo/nnlib/internal/gemm"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// nnlib's matrix products (Linear's x·W, xᵀ·dy and dy·Wᵀ) are plain
+// mat.Dense.Mul calls. gonum hands them to the BLAS routine Dgemm, and nnlib
+// replaces gonum's pure-Go Dgemm with a faster one when the package loads:
+// packed, cache-blocked micro-kernels in Go assembly (AVX-512 or AVX2 with
+// FMA on amd64) run by a pool of threads, one per core. Results equal
+// gonum's up to floating-point rounding. Other architectures keep gonum's
+// Dgemm. Because it is installed into gonum, every mat.Dense.Mul in the
+// program gets faster, including those in notebooks. Taught in notebook
+// 10-performance.
+func init() {
+	blas64.Use(gemm.Implementation{})
+	if err := gemm.EnvError(); err != nil {
+		fmt.Fprintf(os.Stderr, "nnlib: %v; using %s\n", err, gemm.Name())
+	}
+}
+
+// GEMM describes the matrix-multiply kernel behind mat.Dense.Mul, for
+// example "avx512 12×16, 2 threads" or "gonum".
+func GEMM() string { return gemm.Name() }
+
+// GEMMKernels lists the kernels this CPU can run, slowest first: "gonum"
+// (gonum's own Dgemm), "go" (the blocked algorithm in plain Go, for
+// reading), and where the CPU has them "avx2" and "avx512".
+func GEMMKernels() []string {
+	var names []string
+	for _, k := range gemm.Kernels() {
+		names = append(names, string(k))
+	}
+	return names
+}
+
+// UseGEMM makes mat.Dense.Mul run the named kernel (one of [GEMMKernels]).
+// The environment variable NNLIB_GEMM sets the kernel at program start.
+// UseGEMM is for comparing kernels; the default is the fastest available.
+func UseGEMM(kernel string) error {
+	if err := gemm.Use(gemm.Kernel(kernel)); err != nil {
+		return fmt.Errorf("nnlib: UseGEMM(%q): %w; available: %v", kernel, err, GEMMKernels())
+	}
+	return nil
+}
+
+// SetGEMMThreads sets how many threads a large matrix product uses; n ≤ 0
+// means one per core (runtime.GOMAXPROCS), the default.
+func SetGEMMThreads(n int) { gemm.SetThreads(n) }
