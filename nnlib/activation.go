@@ -43,12 +43,12 @@ type ReLU struct {
 	z, a, dz *mat.Dense
 }
 
-// Func returns max(0, z).
+// Func returns max(0, z). A NaN input stays NaN, so that a diverging
+// network shows in its loss instead of being hidden by the activation.
 func (*ReLU) Func(z float64) float64 {
-	if z > 0 {
-		return z
-	}
-	return 0
+	// Keep z's bits or none of them (0), without a branch: the sign of z is
+	// random in a network, so a branch would be mispredicted half the time.
+	return math.Float64frombits(math.Float64bits(z) & positiveMask(z))
 }
 
 // Deriv returns 1 for z > 0 and 0 otherwise.
@@ -57,6 +57,15 @@ func (*ReLU) Deriv(z float64) float64 {
 		return 1
 	}
 	return 0
+}
+
+// positiveMask returns all ones unless z ≤ 0 (so also for NaN), and 0 then.
+func positiveMask(z float64) uint64 {
+	var m uint64
+	if !(z <= 0) {
+		m = ^uint64(0)
+	}
+	return m
 }
 
 // Params returns nil: ReLU has no parameters.
@@ -89,7 +98,8 @@ func (l *ReLU) Backward(dy *mat.Dense) *mat.Dense {
 		zi, di := rowOf(zr, i), rowOf(dr, i)
 		dzi := dz[i*k : (i+1)*k]
 		for j, v := range zi {
-			dzi[j] = di[j] * l.Deriv(v)
+			// dy ⊙ ReLU′(z): dy where z > 0, else 0, without a branch.
+			dzi[j] = math.Float64frombits(math.Float64bits(di[j]) & positiveMask(v))
 		}
 	}
 	return l.dz

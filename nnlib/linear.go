@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -83,10 +84,7 @@ func (l *Linear) Forward(x *mat.Dense) *mat.Dense {
 	b := l.B.Value.RawMatrix().Data[:out]
 	yd := l.y.RawMatrix().Data
 	for i := 0; i < n; i++ {
-		row := yd[i*out : (i+1)*out]
-		for j, bj := range b {
-			row[j] += bj
-		}
+		floats.Add(yd[i*out:(i+1)*out], b) // row i of y += b
 	}
 	return l.y
 }
@@ -130,9 +128,7 @@ func (l *Linear) backwardParams(dy *mat.Dense) {
 	clear(db)
 	raw := dy.RawMatrix()
 	for i := 0; i < n; i++ {
-		for j, v := range rowOf(raw, i) {
-			db[j] += v
-		}
+		floats.Add(db, rowOf(raw, i)) // db += row i of dy
 	}
 }
 

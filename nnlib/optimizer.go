@@ -3,6 +3,8 @@ package nnlib
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // The optimizers in this file follow the update rules of PyTorch's
@@ -95,9 +97,7 @@ func (o *SGD) Step(params []*Param) {
 	for _, p := range params {
 		checkParam("SGD.Step", p)
 		segments(p, func(theta, g []float64, _ int) {
-			for i, gi := range g {
-				theta[i] -= lr * gi
-			}
+			floats.AddScaled(theta, -lr, g) // θᵢ ← θᵢ − η·gᵢ, in gonum's vectorized loop
 		})
 	}
 }

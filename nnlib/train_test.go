@@ -678,3 +678,71 @@ func TestFitHistory(t *testing.T) {
 		t.Errorf("TrainAccuracy %v", h.TrainAccuracy)
 	}
 }
+
+// poison is an optimizer that runs SGD but writes NaN into the first weight
+// at step number at (1-based), to test how Fit notices damaged weights.
+type poison struct {
+	SGD
+	at, steps int
+}
+
+func (o *poison) Step(params []*Param) {
+	o.SGD.Step(params)
+	o.steps++
+	if o.steps == o.at {
+		params[0].Value.Set(0, 0, math.NaN())
+	}
+}
+
+// Fit does not scan the weights after every step: a NaN weight must show
+// in the next batch's loss (through ReLU too), or in the check at the end
+// of the epoch when it appears in the epoch's last step. Either way the
+// weights end finite, back at the start of the epoch.
+func TestFitNoticesNaNWeights(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		at        int // step that damages a weight; 5 batches per epoch
+		wantEpoch int
+		wantBatch int
+		wantCause string
+	}{
+		{"mid-epoch", 7, 2, 3, "the loss is NaN"},
+		{"last step of an epoch", 10, 2, 5, "became NaN or ±Inf"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			x, y := randomClasses(rng, 50, 4, 3)
+			net := mlp(rng, 4, 8, 3)
+			tr := &Trainer{Loss: SoftmaxCrossEntropy{}, Optimizer: &poison{SGD: SGD{LearningRate: 0.1}, at: tc.at},
+				Epochs: 3, BatchSize: 10, RNG: rng}
+			_, err := tr.Fit(net, x, y, nil, nil)
+			var de *DivergenceError
+			if !errors.As(err, &de) {
+				t.Fatalf("Fit returned %v, want a *DivergenceError", err)
+			}
+			if de.Epoch != tc.wantEpoch || de.Batch != tc.wantBatch || !strings.Contains(de.Cause, tc.wantCause) {
+				t.Errorf("got epoch %d, batch %d, cause %q; want epoch %d, batch %d, cause containing %q",
+					de.Epoch, de.Batch, de.Cause, tc.wantEpoch, tc.wantBatch, tc.wantCause)
+			}
+			for _, p := range net.Params() {
+				if !allFinite(p.Value) {
+					t.Errorf("%s holds NaN or ±Inf after Fit returned", p.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestReLUKeepsNaN(t *testing.T) {
+	r := &ReLU{}
+	for _, z := range []float64{math.NaN(), math.Copysign(math.NaN(), -1)} {
+		if got := r.Func(z); !math.IsNaN(got) {
+			t.Errorf("ReLU.Func(%v) = %v, want NaN", z, got)
+		}
+	}
+	for z, want := range map[float64]float64{-2: 0, math.Copysign(0, -1): 0, 0: 0, 3: 3, math.Inf(1): math.Inf(1), math.Inf(-1): 0} {
+		if got := r.Func(z); got != want || math.Signbit(got) {
+			t.Errorf("ReLU.Func(%v) = %v, want %v", z, got, want)
+		}
+	}
+}
