@@ -1,0 +1,225 @@
+// Command mlpbench trains a multilayer perceptron on an MNIST-format data set
+// with nnlib and prints one JSON line of measurements, so that nnlib's speed
+// can be compared with other implementations on the same machine (see
+// peer_torch.py beside it, and compare.sh, which runs both).
+//
+//	go run ./nnlib/cmd/mlpbench -data /usr/share/datasets/fashion-mnist
+//
+// The network is 784-h₁-…-10 with ReLU after each hidden layer, He-normal
+// initialization for the hidden layers and Glorot (Xavier) normal for the
+// output layer, zero biases, and softmax cross-entropy on the logits; it is
+// trained with mini-batches reshuffled every epoch. The output fields:
+//
+//	seconds_per_epoch   median wall time of one epoch
+//	samples_per_second  training examples per second at that median
+//	gflops              multiply-add work of an epoch (2 FLOP each) / seconds_per_epoch
+//	test_accuracy       on the test files after the last epoch
+//	allocs_per_step     heap allocations per training step after the first epoch
+//	peak_rss_mb         the process's peak resident memory
+//	gemm, threads       the matrix-multiply kernel and the worker count
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nnfromscratch/nngo/nnlib"
+	"github.com/nnfromscratch/nngo/nnlib/data"
+)
+
+type result struct {
+	Impl             string  `json:"impl"`
+	DType            string  `json:"dtype"`
+	GEMM             string  `json:"gemm"`
+	Threads          int     `json:"threads"`
+	Epochs           int     `json:"epochs"`
+	Batch            int     `json:"batch"`
+	Hidden           string  `json:"hidden"`
+	Opt              string  `json:"opt"`
+	LR               float64 `json:"lr"`
+	TrainSamples     int     `json:"train_samples"`
+	SecondsPerEpoch  float64 `json:"seconds_per_epoch"`
+	SamplesPerSecond float64 `json:"samples_per_second"`
+	GFLOPS           float64 `json:"gflops"`
+	TestAccuracy     float64 `json:"test_accuracy"`
+	AllocsPerStep    float64 `json:"allocs_per_step"`
+	PeakRSSMB        float64 `json:"peak_rss_mb"`
+}
+
+func main() {
+	dir := flag.String("data", "/usr/share/datasets/fashion-mnist", "folder with the four MNIST-format IDX files (train-images-idx3-ubyte[.gz], …)")
+	epochs := flag.Int("epochs", 15, "training epochs")
+	batch := flag.Int("batch", 100, "mini-batch size")
+	hidden := flag.String("hidden", "256,256", "hidden layer widths, comma-separated")
+	opt := flag.String("opt", "sgd", "optimizer: sgd or adam")
+	lr := flag.Float64("lr", 0.04, "learning rate")
+	seed := flag.Uint64("seed", 1, "random seed for initialization and shuffling")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	flag.Parse()
+	if err := run(*dir, *epochs, *batch, *hidden, *opt, *lr, *seed, *cpuprofile); err != nil {
+		fmt.Fprintln(os.Stderr, "mlpbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string, epochs, batch int, hidden, opt string, lr float64, seed uint64, cpuprofile string) error {
+	for _, f := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"} {
+		_, errGz := os.Stat(filepath.Join(dir, f+".gz"))
+		_, errRaw := os.Stat(filepath.Join(dir, f))
+		if errGz != nil && errRaw != nil {
+			return fmt.Errorf("%s has no %s(.gz); for Fashion-MNIST on Debian: apt-get install dataset-fashion-mnist, then -data /usr/share/datasets/fashion-mnist", dir, f)
+		}
+	}
+	train, test, err := data.LoadMNIST(dir)
+	if err != nil {
+		return err
+	}
+	widths, err := parseWidths(hidden)
+	if err != nil {
+		return err
+	}
+	var optimizer nnlib.Optimizer
+	switch opt {
+	case "sgd":
+		optimizer = &nnlib.SGD{LearningRate: lr}
+	case "adam":
+		optimizer = &nnlib.Adam{LearningRate: lr}
+	default:
+		return fmt.Errorf("-opt %q: want sgd or adam", opt)
+	}
+
+	rng := rand.New(rand.NewPCG(seed, 2))
+	net := newMLP(train.X.RawMatrix().Cols, widths, train.Y.RawMatrix().Cols, rng)
+	n := train.Len()
+	steps := (n + batch - 1) / batch
+	var mallocs uint64
+	var ms runtime.MemStats
+	t := &nnlib.Trainer{
+		Loss:      nnlib.SoftmaxCrossEntropy{},
+		Optimizer: optimizer,
+		Epochs:    epochs,
+		BatchSize: batch,
+		RNG:       rng,
+		OnEpoch: func(h *nnlib.History) error {
+			if h.Epochs() == 1 {
+				runtime.ReadMemStats(&ms)
+				mallocs = ms.Mallocs
+			}
+			fmt.Fprintf(os.Stderr, "epoch %d/%d  loss %.4f  %.3f s\n", h.Epochs(), epochs, h.TrainLoss[h.Epochs()-1], h.Duration[h.Epochs()-1].Seconds())
+			return nil
+		},
+	}
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	h, err := t.Fit(net, train.X, train.Y, nil, nil)
+	if err != nil {
+		return err
+	}
+	runtime.ReadMemStats(&ms)
+	allocs := 0.0
+	if h.Epochs() > 1 {
+		allocs = float64(ms.Mallocs-mallocs) / float64((h.Epochs()-1)*steps)
+	}
+
+	pred := nnlib.ArgMax(nnlib.Predict(net, test.X))
+	secs := median(h.Duration)
+	res := result{
+		Impl:             "nnlib",
+		DType:            "float64",
+		GEMM:             nnlib.GEMM(),
+		Threads:          runtime.GOMAXPROCS(0),
+		Epochs:           epochs,
+		Batch:            batch,
+		Hidden:           hidden,
+		Opt:              opt,
+		LR:               lr,
+		TrainSamples:     n,
+		SecondsPerEpoch:  round(secs, 4),
+		SamplesPerSecond: round(float64(n)/secs, 1),
+		GFLOPS:           round(epochFLOP(n, train.X.RawMatrix().Cols, widths, 10)/secs/1e9, 1),
+		TestAccuracy:     round(nnlib.Accuracy(test.Labels, pred), 4),
+		AllocsPerStep:    round(allocs, 2),
+		PeakRSSMB:        round(peakRSSMB(), 1),
+	}
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// newMLP returns in-h₁-…-out with ReLU after each hidden layer, He-normal
+// hidden layers and a Glorot-normal output layer.
+func newMLP(in int, hidden []int, out int, rng *rand.Rand) *nnlib.Sequential {
+	var layers []nnlib.Layer
+	for _, h := range hidden {
+		layers = append(layers, nnlib.NewLinear(in, h, nnlib.HeNormal, rng), &nnlib.ReLU{})
+		in = h
+	}
+	layers = append(layers, nnlib.NewLinear(in, out, nnlib.XavierNormal, rng))
+	return nnlib.NewSequential(layers...)
+}
+
+// epochFLOP counts the floating-point operations of the matrix products in
+// one epoch over n examples: per example, forward d·h multiply-adds for each
+// layer, backward the same for ∂L/∂W and again for ∂L/∂x except for the
+// first layer, whose input needs no gradient. A multiply-add is 2 FLOP.
+func epochFLOP(n, in int, hidden []int, out int) float64 {
+	sizes := append(append([]int{in}, hidden...), out)
+	var macs float64
+	for i := 0; i+1 < len(sizes); i++ {
+		w := float64(sizes[i] * sizes[i+1])
+		macs += 2 * w // forward, ∂L/∂W
+		if i > 0 {
+			macs += w // ∂L/∂x
+		}
+	}
+	return 2 * macs * float64(n)
+}
+
+func parseWidths(s string) ([]int, error) {
+	var ws []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		w, err := strconv.Atoi(f)
+		if err != nil || w <= 0 {
+			return nil, fmt.Errorf("-hidden %q: want positive widths separated by commas, e.g. 256,256", s)
+		}
+		ws = append(ws, w)
+	}
+	return ws, nil
+}
+
+func median(ds []time.Duration) float64 {
+	s := make([]float64, len(ds))
+	for i, d := range ds {
+		s[i] = d.Seconds()
+	}
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func round(v float64, digits int) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', digits, 64), 64)
+	return r
+}
