@@ -44,7 +44,7 @@ func GEMMKernels() []string {
 // UseGEMM is for comparing kernels; the default is the fastest available.
 func UseGEMM(kernel string) error {
 	if err := gemm.Use(gemm.Kernel(kernel)); err != nil {
-		return fmt.Errorf("nnlib: UseGEMM(%q): %w; available: %v", kernel, err, GEMMKernels())
+		return fmt.Errorf("nnlib: UseGEMM: %w", err)
 	}
 	return nil
 }

@@ -56,23 +56,45 @@ type result struct {
 	PeakRSSMB        float64 `json:"peak_rss_mb"`
 }
 
+// config holds the command-line settings.
+type config struct {
+	dir, hidden, opt, kernel, cpuprofile string
+	epochs, batch, threads               int
+	lr                                   float64
+	seed                                 uint64
+}
+
 func main() {
-	dir := flag.String("data", "/usr/share/datasets/fashion-mnist", "folder with the four MNIST-format IDX files (train-images-idx3-ubyte[.gz], …)")
-	epochs := flag.Int("epochs", 15, "training epochs")
-	batch := flag.Int("batch", 100, "mini-batch size")
-	hidden := flag.String("hidden", "256,256", "hidden layer widths, comma-separated")
-	opt := flag.String("opt", "sgd", "optimizer: sgd or adam")
-	lr := flag.Float64("lr", 0.04, "learning rate")
-	seed := flag.Uint64("seed", 1, "random seed for initialization and shuffling")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	var c config
+	flag.StringVar(&c.dir, "data", "/usr/share/datasets/fashion-mnist", "folder with the four MNIST-format IDX files (train-images-idx3-ubyte[.gz], …)")
+	flag.IntVar(&c.epochs, "epochs", 15, "training epochs")
+	flag.IntVar(&c.batch, "batch", 100, "mini-batch size")
+	flag.StringVar(&c.hidden, "hidden", "256,256", "hidden layer widths, comma-separated")
+	flag.StringVar(&c.opt, "opt", "sgd", "optimizer: sgd or adam")
+	flag.Float64Var(&c.lr, "lr", 0.04, "learning rate")
+	flag.Uint64Var(&c.seed, "seed", 1, "random seed for initialization and shuffling")
+	flag.StringVar(&c.kernel, "gemm", "", "matrix-multiply kernel (default: the fastest; see nnlib.GEMMKernels)")
+	flag.IntVar(&c.threads, "threads", 0, "threads for the matrix products (default: one per core)")
+	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
-	if err := run(*dir, *epochs, *batch, *hidden, *opt, *lr, *seed, *cpuprofile); err != nil {
+	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "mlpbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, epochs, batch int, hidden, opt string, lr float64, seed uint64, cpuprofile string) error {
+func run(c config) error {
+	dir, epochs, batch, hidden, opt, lr, seed := c.dir, c.epochs, c.batch, c.hidden, c.opt, c.lr, c.seed
+	if c.kernel != "" {
+		if err := nnlib.UseGEMM(c.kernel); err != nil {
+			return err
+		}
+	}
+	nnlib.SetGEMMThreads(c.threads)
+	threads := c.threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
 	for _, f := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"} {
 		_, errGz := os.Stat(filepath.Join(dir, f+".gz"))
 		_, errRaw := os.Stat(filepath.Join(dir, f))
@@ -119,8 +141,8 @@ func run(dir string, epochs, batch int, hidden, opt string, lr float64, seed uin
 			return nil
 		},
 	}
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
 		if err != nil {
 			return err
 		}
@@ -146,7 +168,7 @@ func run(dir string, epochs, batch int, hidden, opt string, lr float64, seed uin
 		Impl:             "nnlib",
 		DType:            "float64",
 		GEMM:             nnlib.GEMM(),
-		Threads:          runtime.GOMAXPROCS(0),
+		Threads:          threads,
 		Epochs:           epochs,
 		Batch:            batch,
 		Hidden:           hidden,

@@ -113,12 +113,15 @@ def main():
     times = []
     for _ in range(a.epochs):
         t0 = time.perf_counter()
+        total = 0.0
         for xb, yb in batches():
             opt.zero_grad(set_to_none=True)
             loss = lossf(net(xb), yb)
             loss.backward()
             opt.step()
+            total += loss.item() * len(yb)
         times.append(time.perf_counter() - t0)
+        print(f"epoch {len(times)}/{a.epochs}  loss {total / n:.4f}  {times[-1]:.3f} s", file=sys.stderr)
 
     with torch.no_grad():
         acc = (net(xte).argmax(1) == yte).float().mean().item()
