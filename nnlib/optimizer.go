@@ -489,7 +489,8 @@ func validateAdam(name string, lr, beta1, beta2, eps float64) error {
 
 // stepAdam is the Adam update shared by Adam and AdamW (decay λ = 0 for
 // Adam). It computes η·m̂/(√v̂ + ε) as (η/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε),
-// the same quantity with two divisions per step instead of per element.
+// the same quantity with two divisions per step instead of per element
+// (and a multiplication by 1/√(1−β₂ᵗ) instead of a division).
 func stepAdam(op string, state *map[*Param]*adamState, params []*Param, lr, beta1, beta2, eps, decay float64) {
 	beta1 = orDefault(beta1, defaultBeta1)
 	beta2 = orDefault(beta2, defaultBeta2)
@@ -508,7 +509,7 @@ func stepAdam(op string, state *map[*Param]*adamState, params []*Param, lr, beta
 		st.t++
 		t := float64(st.t)
 		stepSize := lr / (1 - math.Pow(beta1, t))
-		sqrtBC2 := math.Sqrt(1 - math.Pow(beta2, t))
+		invSqrtBC2 := 1 / math.Sqrt(1-math.Pow(beta2, t)) // 1/√(1−β₂ᵗ)
 		segments(p, func(theta, g []float64, off int) {
 			m, v := st.m[off:off+len(g)], st.v[off:off+len(g)]
 			for i, gi := range g {
@@ -518,7 +519,7 @@ func stepAdam(op string, state *map[*Param]*adamState, params []*Param, lr, beta
 				mi := beta1*m[i] + (1-beta1)*gi
 				vi := beta2*v[i] + (1-beta2)*gi*gi
 				m[i], v[i] = mi, vi
-				theta[i] -= stepSize * mi / (math.Sqrt(vi)/sqrtBC2 + eps)
+				theta[i] -= stepSize * mi / (math.Sqrt(vi)*invSqrtBC2 + eps)
 			}
 		})
 	}
