@@ -58,47 +58,44 @@ func benchGemm(b *testing.B, s benchShape) {
 	b.ReportMetric(flops*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "GFLOP/s")
 }
 
-// setup selects the kernel and the thread count for a benchmark and
-// restores both when it ends. gonum's Dgemm starts its own goroutines,
-// GOMAXPROCS of them, so for gonum the thread count sets GOMAXPROCS.
-func setup(b *testing.B, kind Kernel, th int) {
-	old, oldThreads := Current(), int(threads.Load())
-	if err := Use(kind); err != nil {
-		b.Fatal(err)
-	}
+// setup selects the kernel, the precision and the thread count for a
+// benchmark and restores them when it ends. gonum's Dgemm starts its own
+// goroutines, GOMAXPROCS of them, so for gonum the thread count sets
+// GOMAXPROCS.
+func setup(b *testing.B, kind Kernel, prec Precision, th int) {
+	restore(b)
+	use(b, kind, prec)
 	SetThreads(th)
 	procs := runtime.GOMAXPROCS(0)
 	if kind == Gonum {
 		runtime.GOMAXPROCS(th)
 	}
-	b.Cleanup(func() {
-		_ = Use(old)
-		SetThreads(oldThreads)
-		runtime.GOMAXPROCS(procs)
-	})
+	b.Cleanup(func() { runtime.GOMAXPROCS(procs) })
 }
 
-// benchKernels are the kernels of the per-shape benchmarks ("go", the
-// pure-Go micro-kernel, is in BenchmarkStep and BenchmarkSmall only).
-func benchKernels() []Kernel {
-	var ks []Kernel
-	for _, k := range Kernels() {
-		if k != Go {
-			ks = append(ks, k)
+// benchModes are the kernels and precisions of the per-shape benchmarks
+// ("go", the pure-Go micro-kernel, is in BenchmarkStep and BenchmarkSmall
+// only).
+func benchModes() []setting {
+	var ms []setting
+	for _, md := range modes() {
+		if md.k.kind != Go {
+			ms = append(ms, md)
 		}
 	}
-	return ks
+	return ms
 }
 
-// BenchmarkDgemm measures every shape with every kernel on 1 and 2 threads:
+// BenchmarkDgemm measures every shape with every kernel in each precision
+// on 1 and 2 threads:
 //
 //	go test -run '^$' -bench Dgemm -benchtime 40x -count 5 ./nnlib/internal/gemm/
 func BenchmarkDgemm(b *testing.B) {
 	for _, s := range benchShapes {
-		for _, kind := range benchKernels() {
+		for _, md := range benchModes() {
 			for _, th := range []int{1, 2} {
-				b.Run(fmt.Sprintf("%s/%s/threads=%d", s.name, kind, th), func(b *testing.B) {
-					setup(b, kind, th)
+				b.Run(fmt.Sprintf("%s/%s/%s/threads=%d", s.name, md.k.kind, md.prec, th), func(b *testing.B) {
+					setup(b, md.k.kind, md.prec, th)
 					benchGemm(b, s)
 				})
 			}
@@ -109,10 +106,10 @@ func BenchmarkDgemm(b *testing.B) {
 // BenchmarkStep measures all eight products of one training step together
 // (121 MFLOP; an epoch of 60000 examples is 600 steps, 73 GFLOP).
 func BenchmarkStep(b *testing.B) {
-	for _, kind := range Kernels() {
+	for _, md := range modes() {
 		for _, th := range []int{1, 2} {
-			b.Run(fmt.Sprintf("%s/threads=%d", kind, th), func(b *testing.B) {
-				setup(b, kind, th)
+			b.Run(fmt.Sprintf("%s/%s/threads=%d", md.k.kind, md.prec, th), func(b *testing.B) {
+				setup(b, md.k.kind, md.prec, th)
 				stepOnce(b)
 			})
 		}
@@ -164,9 +161,9 @@ func BenchmarkSmall(b *testing.B) {
 		{"iris_4x150x16_TN", blas.Trans, blas.NoTrans, 4, 16, 150},
 	}
 	for _, s := range shapes {
-		for _, kind := range Kernels() {
-			b.Run(fmt.Sprintf("%s/%s", s.name, kind), func(b *testing.B) {
-				setup(b, kind, 1)
+		for _, md := range modes() {
+			b.Run(fmt.Sprintf("%s/%s/%s", s.name, md.k.kind, md.prec), func(b *testing.B) {
+				setup(b, md.k.kind, md.prec, 1)
 				benchGemm(b, s)
 			})
 		}

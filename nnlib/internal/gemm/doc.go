@@ -9,6 +9,9 @@
 //
 // so that every mat.Dense.Mul, with Dense operands or their T() views, runs
 // it. Implementation is gonum's pure-Go BLAS with only Dgemm replaced.
+// An opt-in Float32 precision (SetPrecision) keeps float64 operands and
+// results but multiplies in float32, twice as fast; ParallelFor runs
+// element-wise loops on the same threads.
 //
 // # Why gonum's Dgemm is slow
 //
@@ -113,6 +116,74 @@
 // (gonum|go|avx2|avx512) chooses the kernel at program start; EnvError
 // reports a value that could not be used.
 //
+// # Float32 arithmetic
+//
+// SetPrecision(Float32), or NNLIB_GEMM_PRECISION=float32 at program start,
+// keeps the float64 interface (A, B and C stay float64) but does the
+// multiply-adds in float32, as PyTorch's reduced-precision matmul modes do
+// (torch.set_float32_matmul_precision). A register then holds twice as many
+// values, so each FMA does twice the work: the peak is 115 GFLOP/s per core
+// instead of 58. The Float64 default is unchanged. In Float32:
+//
+//   - Packing rounds op(A) and op(B) to float32 (to nearest) as it copies
+//     them: VCVTPD2PS after the copy or the 4×4 transpose (scopyPanels and
+//     sgatherRows), a Go conversion for partial panels. The panels take
+//     half the bytes, so the k blocks are twice as deep (kc = 512: 784 =
+//     392 + 392; an A panel is 12 × 392 × 4 B = 18 KiB).
+//   - The AVX-512 micro-kernel (skernAVX512_12x32) holds a 12×32 tile of
+//     float32 sums in Z0–Z23, two registers of 16 floats per row, with the
+//     float64 kernel's loop: a row of B̃ in Z31, Z30 and 24 FMAs
+//     VFMADD231PS.BCST per k, the value of A broadcast {1to16}. The AVX2
+//     one (skernAVX2_6x16) holds 6×16 in Y0–Y11 and broadcasts A with
+//     VBROADCASTSS. Edge rows have their own kernels, as in float64.
+//   - At the end of a k block the sums are converted to float64
+//     (VCVTPS2PD of the low and the high half of each register) and
+//     C = alpha·sum + beta·C is computed in float64 (rounded once, an FMA;
+//     with beta = 0, C is only written, so NaNs in C do not survive). The
+//     sums of successive k blocks are thus added in float64.
+//
+// Error bound: for each element of C,
+//
+//	|C − exact| ≤ |alpha|·(kb + 3)·2⁻²⁴·Σp |op(A)[i,p]|·|op(B)[p,j]|  (+ float64 rounding)
+//
+// where kb ≤ 512 is the depth of the k blocks (k itself when k ≤ 512):
+// rounding A and B costs 2·2⁻²⁴ per product, the float32 sum of at most kb
+// products (kb + 1)·2⁻²⁴ (the tests check this bound). For the MLP's
+// products (kb = 392, 256 or 100) that is at most 2.4e-5 of Σ|a||b|; with
+// rounding errors of both signs the real error is far smaller (at most
+// 1e-7 of Σ|a||b| for random 100×784·784×256 operands, TestFloat32Mul):
+// the size of the rounding of float32 weights, which training absorbs, as
+// with PyTorch's float32.
+//
+// Caveats: float32 has a narrower range. Values or products beyond
+// 3.4e38 become ±Inf; below 1.2e-38 they lose precision as subnormals and
+// below 1.4e-45 they become 0 (no flush-to-zero mode is set: subnormal
+// floats are kept, with fewer significant bits). NaNs propagate as in
+// float64. Results still do not depend on the thread count.
+//
+// gonum's Dgemm has no Float32 mode: SetPrecision(Float32) returns an
+// error while gonum is the kernel, and Use(Gonum) returns one while the
+// precision is Float32, so the setting is always a kernel in a precision it
+// has. The "go" kernel's Float32 mode is its 2×4 loop in float32 (to read,
+// and to test the driver on other architectures). Name shows the
+// precision: "avx512 12×32 float32, 2 threads".
+//
+// # Parallel loops
+//
+// ParallelFor(n, grain, body) runs body.Range(lo, hi) over contiguous
+// chunks of [0, n), at least grain long, on the caller and the pool's
+// threads, for the element-wise work between the products (activations,
+// the optimizer's update). It shares the pool and its lock with Dgemm: a
+// call that finds the pool busy (a product or a loop in another goroutine,
+// or a call from inside a body) runs serially instead of waiting, so it
+// cannot deadlock. It uses only the pool threads that are awake, spinning
+// after a Dgemm or ParallelFor of the last 100 µs, as they are between the
+// products of a training step: waking a sleeping thread costs more than
+// these loops take (see the measurements below). A panic in a body is
+// re-raised in the caller once the other chunks under way are done. Body
+// is an interface so that a long-lived value (a pointer) serves every
+// call: a call allocates nothing.
+//
 // # Measured speed
 //
 // AMD EPYC (Zen 4 "Genoa", family 25 model 17), 2 vCPUs of a KVM guest at
@@ -156,4 +227,47 @@
 // compiled and tested), single-thread figures typically drop by 10–20 %
 // and two threads are often no faster than one: the second core is simply
 // not free. SetThreads(1) is then the better choice.
+//
+// Float64 against Float32, avx512 kernel, same machine, 2026-11-22 later
+// the same day, load average 0.2–1 (no other benchmark; "1 m" sampled by
+// uptime before and after each series). Best and (median) of 11 runs of
+// BenchmarkDgemm and 16 of BenchmarkStep, GFLOP/s:
+//
+//	product                  float64 1   float64 2   float32 1    float32 2
+//	forward 100×784·784×256    49 (45)     84 (70)     97 (91)   147 (104)
+//	forward 100×256·256×256    51 (46)     84 (53)     97 (91)   144 (100)
+//	forward 100×256·256×10     22 (18)     22 (18)     22 (18)    22 (17)
+//	dW1 784×100·100×256 Aᵀ     50 (49)     94 (82)    101 (92)   189 (164)
+//	dW2 256×100·100×256 Aᵀ     53 (49)     81 (73)    100 (94)   135 (125)
+//	dW3 256×100·100×10  Aᵀ     24 (21)     24 (21)     24 (21)    24 (20)
+//	dX3 100×10·10×256   Bᵀ     42 (38)     41 (35)     62 (50)    65 (54)
+//	dX2 100×256·256×256 Bᵀ     51 (48)     85 (78)     84 (76)   127 (109)
+//	square 512×512·512×512     51 (48)     88 (81)     97 (93)   176 (130)
+//	all 8 of a step            43 (39)     74 (56)     71 (64)   125 (107)
+//	all 8 of a step, avx2      41 (38)     70 (57)     71 (65)   124 (84)
+//
+// The float32 FMA peak (BenchmarkPeak avx512-float32) is 116 GFLOP/s on
+// one core and 200–220 on two. Float32 doubles the speed of the large
+// products on one thread; the step gains less (1.6×) because packing
+// reads the same float64 operands from memory in both precisions and the
+// n = 10 products gain nothing (a 32-column tile holds 10 values). With
+// the median step, the products of an epoch take 0.7 s in Float32 on two
+// threads (1.3 s in Float64). Two-thread figures vary from run to run far
+// more than one-thread ones, between about the one-thread figure and the
+// best: in the slow runs even BenchmarkPeak on two threads drops (to 75 in
+// float64 and 150 in float32), so the virtual machine's second core is
+// then not a whole core.
+//
+// ParallelFor, same conditions: y += a·x (BenchmarkParallelFor, grain
+// 1000) takes 1.0–1.6 µs serially and 2.0 µs on two threads for 2000
+// elements, 2.3–2.5 and 1.9–3.0 µs for 4000, 5–6 and 3.1 µs for 8000,
+// 13–15 and 8–10 µs for 25 600, 38 and 26 µs for 64 000, 215 and 100 µs
+// for the MLP's 270 000 parameters, 620 and 330 µs for a million;
+// max(0, x) over 25 600 values takes 29 and 19 µs. Two threads pay from about 4000 cheap
+// element-wise operations, when the pool's thread is awake: a grain of
+// 2000–4000 keeps smaller loops serial. A sleeping thread (1 ms after the
+// last call) would take about 130 µs to start working and cost the
+// caller 2–25 µs to wake: woken, it made every loop up to a million
+// elements slower (64 000: 140–180 µs instead of 40–60), which is why
+// ParallelFor leaves it asleep and runs such a loop serially.
 package gemm

@@ -9,29 +9,30 @@ import (
 	"unsafe"
 )
 
-// workspace holds one thread's packing buffers. They grow to the largest
-// size needed and are then reused, so that a call allocates nothing.
-type workspace struct {
-	a, b, tile []float64
-	abuf, bbuf []float64 // backing arrays of a and b (a, b are 64-byte aligned views)
+// workspace holds one thread's packing buffers for arithmetic in T. They
+// grow to the largest size needed and are then reused, so that a call
+// allocates nothing.
+type workspace[T elem] struct {
+	a, b       []T
+	tile       []float64 // an edge tile of C
+	abuf, bbuf []T       // backing arrays of a and b (a, b are 64-byte aligned views)
 }
 
 // aligned returns a 64-byte aligned slice of length n, reusing *backing
 // when it is large enough.
-func aligned(backing *[]float64, n int) []float64 {
-	if cap(*backing) < n+8 {
-		*backing = make([]float64, n+8)
+func aligned[T elem](backing *[]T, n int) []T {
+	const pad = 64 / 4 // elements, enough for float32 and float64
+	if cap(*backing) < n+pad {
+		*backing = make([]T, n+pad)
 	}
-	s := (*backing)[:n+8]
-	off := int(uintptr(unsafe.Pointer(&s[0]))&63) / 8
-	if off != 0 {
-		off = 8 - off
-	}
+	s := (*backing)[:n+pad]
+	size := int(unsafe.Sizeof(s[0]))
+	off := (64 - int(uintptr(unsafe.Pointer(&s[0]))&63)) & 63 / size
 	return s[off : off+n]
 }
 
 // grow makes room for na packed values of A, nb of B and the edge tile.
-func (w *workspace) grow(kn *kernel, na, nb int) {
+func (w *workspace[T]) grow(kn *packed[T], na, nb int) {
 	if len(w.a) < na {
 		w.a = aligned(&w.abuf, na)
 	}
@@ -43,13 +44,27 @@ func (w *workspace) grow(kn *kernel, na, nb int) {
 	}
 }
 
+// convert sets dst[i] = T(src[i]) for the values of src (a copy when T is
+// float64).
+func convert[T elem](dst []T, src []float64) {
+	var zero T
+	if unsafe.Sizeof(zero) == 8 {
+		copy(unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst)), src)
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(v)
+	}
+}
+
 func roundUp(x, m int) int { return (x + m - 1) / m * m }
 
 // blockK returns the depth of the k blocks: k cut into nearly equal blocks
 // of at most about kn.kc, their depth a multiple of 4 (the kernels'
 // unrolling). With kc = 320, k = 784 gives 264 + 264 + 256 rather than
 // 320 + 320 + 144.
-func blockK(kn *kernel, k int) int {
+func blockK[T elem](kn *packed[T], k int) int {
 	nb := (k + kn.kc - 1) / kn.kc
 	return min(k, roundUp((k+nb-1)/nb, 4))
 }
@@ -63,7 +78,7 @@ func blockK(kn *kernel, k int) int {
 //	      for each mr-row panel of the A block (ir)   stays in L1
 //	        for each nr-column panel of B      (jr)   streams from L2
 //	          micro-kernel: mr×nr tile of C += Ã panel · B̃ panel
-func serial(w *workspace, kn *kernel, aTrans, bTrans bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+func serial[T elem](w *workspace[T], kn *packed[T], aTrans, bTrans bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	kb := blockK(kn, k)
 	w.grow(kn, roundUp(min(kn.mc, m), kn.mr)*kb, roundUp(min(kn.nc, n), kn.nr)*kb)
 	for jc := 0; jc < n; jc += kn.nc {
@@ -87,7 +102,7 @@ func serial(w *workspace, kn *kernel, aTrans, bTrans bool, m, n, k int, alpha fl
 // macro runs the micro-kernel over a packed mc×kc block of A (ap) and a
 // packed kc×nc block of B (bp), updating the mc×nc block of C that starts
 // at c[0].
-func macro(kn *kernel, tile, ap, bp []float64, mc, nc, kc int, alpha, beta float64, c []float64, ldc int) {
+func macro[T elem](kn *packed[T], tile []float64, ap, bp []T, mc, nc, kc int, alpha, beta float64, c []float64, ldc int) {
 	mr, nr := kn.mr, kn.nr
 	tile = tile[:mr*nr]
 	for ir := 0; ir < mc; ir += mr {
@@ -126,8 +141,9 @@ func macro(kn *kernel, tile, ap, bp []float64, mc, nc, kc int, alpha, beta float
 
 // packA copies rows ic…ic+mc-1, columns pc…pc+kc-1 of op(A) into dst as
 // panels of mr rows: panel r holds, for each p, the mr values
-// op(A)[ic+r·mr+i, pc+p], i = 0…mr-1, zero beyond the last row.
-func packA(kn *kernel, dst []float64, trans bool, a []float64, lda, ic, mc, pc, kc int) {
+// op(A)[ic+r·mr+i, pc+p], i = 0…mr-1, zero beyond the last row, converted
+// to T (rounded to nearest when T is float32).
+func packA[T elem](kn *packed[T], dst []T, trans bool, a []float64, lda, ic, mc, pc, kc int) {
 	mr := kn.mr
 	ir0 := 0
 	if np := mc / mr; trans && kn.copyA != nil && np > 0 {
@@ -147,7 +163,7 @@ func packA(kn *kernel, dst []float64, trans bool, a []float64, lda, ic, mc, pc, 
 			src := a[pc*lda+ic+ir:]
 			for p := 0; p < kc; p++ {
 				d := panel[p*mr : p*mr+mr]
-				copy(d, src[p*lda:p*lda+mm])
+				convert(d, src[p*lda:p*lda+mm])
 				clear(d[mm:])
 			}
 			continue
@@ -163,7 +179,7 @@ func packA(kn *kernel, dst []float64, trans bool, a []float64, lda, ic, mc, pc, 
 			row := src[i*lda : i*lda+kc]
 			d := panel[i:]
 			for p, v := range row {
-				d[p*mr] = v
+				d[p*mr] = T(v)
 			}
 		}
 		for i := mm; i < mr; i++ {
@@ -176,8 +192,9 @@ func packA(kn *kernel, dst []float64, trans bool, a []float64, lda, ic, mc, pc, 
 
 // packB copies rows pc…pc+kc-1, columns jc…jc+nc-1 of op(B) into dst as
 // panels of nr columns: panel r holds, for each p, the nr values
-// op(B)[pc+p, jc+r·nr+j], j = 0…nr-1, zero beyond the last column.
-func packB(kn *kernel, dst []float64, trans bool, b []float64, ldb, pc, kc, jc, nc int) {
+// op(B)[pc+p, jc+r·nr+j], j = 0…nr-1, zero beyond the last column,
+// converted to T.
+func packB[T elem](kn *packed[T], dst []T, trans bool, b []float64, ldb, pc, kc, jc, nc int) {
 	nr := kn.nr
 	jr0 := 0
 	if np := nc / nr; !trans && kn.copyB != nil && np > 0 {
@@ -197,7 +214,7 @@ func packB(kn *kernel, dst []float64, trans bool, b []float64, ldb, pc, kc, jc, 
 			src := b[pc*ldb+jc+jr:]
 			for p := 0; p < kc; p++ {
 				d := panel[p*nr : p*nr+nr]
-				copy(d, src[p*ldb:p*ldb+nn])
+				convert(d, src[p*ldb:p*ldb+nn])
 				clear(d[nn:])
 			}
 			continue
@@ -213,7 +230,7 @@ func packB(kn *kernel, dst []float64, trans bool, b []float64, ldb, pc, kc, jc, 
 			row := src[j*ldb : j*ldb+kc]
 			d := panel[j:]
 			for p, v := range row {
-				d[p*nr] = v
+				d[p*nr] = T(v)
 			}
 		}
 		for j := nn; j < nr; j++ {
@@ -224,16 +241,17 @@ func packB(kn *kernel, dst []float64, trans bool, b []float64, ldb, pc, kc, jc, 
 	}
 }
 
-// job is one Dgemm call shared by the threads of the pool. C is cut into
-// chunks of whole tiles along N (splitN: chunks of columns) or M (chunks
-// of rows). The operand that every chunk needs in full (op(A) for splitN,
-// op(B) otherwise) is packed once, for all k blocks, into shared; each
-// chunk packs its own part of the other operand. Threads take chunks in
-// turn until none is left, so a thread that the OS holds back simply does
-// fewer of them. Every element of C is still computed by one thread with
-// the same k blocks in the same order, whatever the number of threads.
-type job struct {
-	kn             *kernel
+// job is one Dgemm call with arithmetic in T shared by the threads of the
+// pool. C is cut into chunks of whole tiles along N (splitN: chunks of
+// columns) or M (chunks of rows). The operand that every chunk needs in
+// full (op(A) for splitN, op(B) otherwise) is packed once, for all k
+// blocks, into shared; each chunk packs its own part of the other operand.
+// Threads take chunks in turn until none is left, so a thread that the OS
+// holds back simply does fewer of them. Every element of C is still
+// computed by one thread with the same k blocks in the same order, whatever
+// the number of threads.
+type job[T elem] struct {
+	kn             *packed[T]
 	aTrans, bTrans bool
 	m, n, k        int
 	alpha, beta    float64
@@ -242,11 +260,20 @@ type job struct {
 	kb             int // depth of the k blocks
 	splitN         bool
 	chunk, chunks  int          // chunk size (rows or columns) and count
-	shared         []float64    // packed op(A) (splitN) or op(B)
+	shared         []T          // packed op(A) (splitN) or op(B)
+	sharedBuf      []T          // backing array of shared
 	sharedRows     int          // rows (splitN) or columns of shared, rounded up to mr or nr
 	gen            uint64       // number of the job, for the signals
 	snext, sdone   atomic.Int32 // next shared panel to pack, panels packed
 	next           atomic.Int32 // next chunk to compute
+}
+
+// workspaceOf returns the workspace of wk for arithmetic in T.
+func workspaceOf[T elem](wk *worker) *workspace[T] {
+	if w, ok := any(&wk.d).(*workspace[T]); ok {
+		return w
+	}
+	return any(&wk.s).(*workspace[T])
 }
 
 // packShared packs the operand that all chunks use (k block pc starts at
@@ -254,7 +281,7 @@ type job struct {
 // threads that have arrived, the caller at least. A thread that finds no
 // panel left waits on ready until the last one is packed; the thread that
 // packs the last panel sets every thread's ready signal.
-func (j *job) packShared(p *pool, ready *signal) {
+func (j *job[T]) packShared(p *pool, ready *signal) {
 	kn := j.kn
 	unit := kn.nr
 	if j.splitN {
@@ -277,7 +304,7 @@ func (j *job) packShared(p *pool, ready *signal) {
 			packB(kn, s, j.bTrans, j.b, j.ldb, pc, kc, lo, min(unit, j.n-lo))
 		}
 		if j.sdone.Add(1) == total {
-			p.ready.set(j.gen)
+			p.self.ready.set(j.gen)
 			for _, wk := range p.workers {
 				wk.ready.set(j.gen)
 			}
@@ -289,9 +316,10 @@ func (j *job) packShared(p *pool, ready *signal) {
 
 // work helps pack the shared operand, then computes chunks until none is
 // left.
-func (j *job) work(p *pool, w *workspace, ready *signal) {
+func (j *job[T]) work(p *pool, wk *worker) {
 	kn := j.kn
-	j.packShared(p, ready)
+	w := workspaceOf[T](wk)
+	j.packShared(p, wk.ready)
 	if j.splitN {
 		w.grow(kn, 0, roundUp(j.chunk, kn.nr)*j.kb)
 	} else {
@@ -342,7 +370,10 @@ type signal struct {
 // the products of a training step pays (the step: 62 GFLOP/s with 5 µs,
 // 78–88 with 100–200 µs, on 2 free cores); the price is up to spinFor of
 // CPU time taken from other programs after the last product.
-var spinFor = 100 * time.Microsecond
+// It is atomic so that tests can change it while the pool runs.
+var spinFor atomic.Int64
+
+func init() { spinFor.Store(int64(100 * time.Microsecond)) }
 
 func newSignal() *signal { return &signal{wake: make(chan struct{}, 1)} }
 
@@ -367,7 +398,7 @@ func (s *signal) waitFor(v uint64) uint64 {
 		if i&15 == 0 {
 			if i == 0 {
 				start = time.Now()
-			} else if time.Since(start) > spinFor {
+			} else if time.Since(start) > time.Duration(spinFor.Load()) {
 				break
 			}
 		}
@@ -381,55 +412,62 @@ func (s *signal) waitFor(v uint64) uint64 {
 	return s.v.Load()
 }
 
-// worker is a pool goroutine with its own workspace.
+// worker is a thread of the pool (or the caller, pool.self) with its own
+// workspaces.
 type worker struct {
-	w     workspace
+	d     workspace[float64]
+	s     workspace[float32]
 	start *signal // set to the job's number to start the worker
 	ready *signal // set to the job's number once the shared operand is packed
 }
 
-// pool runs the chunks of a job on persistent goroutines, the calling
-// goroutine included. A woken worker joins the job only if it is still
-// open: the caller closes it once every chunk is taken and then waits only
-// for the workers that joined, never for one that has yet to wake up.
+// task is the work of one call shared by the pool: a product (job) or a
+// parallel loop (forLoop). Each thread that joins runs work once.
+type task interface {
+	work(p *pool, wk *worker)
+}
+
+// pool runs the work of a call on persistent goroutines, the calling
+// goroutine included. A woken worker joins the task only if it is still
+// open: the caller closes it once it has run out of work and then waits
+// only for the workers that joined, never for one that has yet to wake up.
 type pool struct {
-	mu        sync.Mutex // held for the whole of a call that uses the pool
-	caller    workspace
-	workers   []*worker
-	job       job
-	gen       uint64 // number of the last job
-	shared    []float64
-	sharedBuf []float64
-	state     atomic.Int32 // closed bit | number of workers in the job
-	ready     *signal      // the caller's ready signal (see worker.ready)
-	done      *signal      // set by the last worker to leave a closed job
+	mu      sync.Mutex // held for the whole of a call that uses the pool
+	self    worker     // the caller's workspaces and ready signal
+	workers []*worker
+	task    task // the current task: &jobD, &jobS or &loop
+	jobD    job[float64]
+	jobS    job[float32]
+	loop    forLoop
+	gen     uint64       // number of the last task
+	state   atomic.Int32 // closed bit | number of workers in the task
+	done    *signal      // set by the last worker to leave a closed task
 }
 
 const closed = 1 << 30
 
 var (
-	thePool = pool{ready: newSignal(), done: newSignal()}
+	thePool = pool{self: worker{ready: newSignal()}, done: newSignal()}
 	// spare workspaces for calls made while another goroutine holds the pool.
-	spare = sync.Pool{New: func() any { return new(workspace) }}
+	spare = sync.Pool{New: func() any { return new(worker) }}
 )
 
-func (p *pool) loop(wk *worker) {
+func (p *pool) run(wk *worker) {
 	var started uint64
 	for {
 		started = wk.start.waitFor(started + 1)
 		if !p.join() {
-			continue // the job was finished without this worker
+			continue // the task was finished without this worker
 		}
-		j := &p.job
-		j.work(p, &wk.w, wk.ready)
-		gen := j.gen
+		t, gen := p.task, p.gen
+		t.work(p, wk)
 		if p.state.Add(-1) == closed {
 			p.done.set(gen)
 		}
 	}
 }
 
-// join enters the current job if it is still open.
+// join enters the current task if it is still open.
 func (p *pool) join() bool {
 	for {
 		s := p.state.Load()
@@ -442,6 +480,41 @@ func (p *pool) join() bool {
 	}
 }
 
+// open publishes t (the caller holds p.mu) and starts the first helpers
+// workers, creating them if needed.
+func (p *pool) open(t task, helpers int) {
+	p.addWorkers(helpers)
+	p.publish(t)
+	for _, wk := range p.workers[:helpers] {
+		wk.start.set(p.gen)
+	}
+}
+
+// addWorkers starts workers until there are n.
+func (p *pool) addWorkers(n int) {
+	for len(p.workers) < n {
+		wk := &worker{start: newSignal(), ready: newSignal()}
+		p.workers = append(p.workers, wk)
+		go p.run(wk)
+	}
+}
+
+// publish makes t the open task; the caller then starts workers.
+func (p *pool) publish(t task) {
+	p.task = t
+	p.gen++
+	p.state.Store(0)
+}
+
+// close closes the task once the caller has run out of work and waits for
+// the workers that joined it.
+func (p *pool) close() {
+	if p.state.Add(closed) != closed {
+		p.done.waitFor(p.gen) // for the workers still at work
+	}
+	p.task = nil
+}
+
 // parallelMinFlops is the size m·n·k from which a product is split between
 // threads (smaller ones do not repay the waking of a thread).
 var parallelMinFlops = 1 << 20
@@ -450,20 +523,22 @@ var parallelMinFlops = 1 << 20
 // so that a thread slowed down by other programs does fewer of them.
 var chunksPerThread = 4
 
-// run computes the product with kernel kn, split between threads when large.
-func run(kn *kernel, aTrans, bTrans bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+// run computes the product with kernel kn, split between threads when
+// large; j is the pool's job for arithmetic in T.
+func run[T elem](j *job[T], kn *packed[T], aTrans, bTrans bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	p := &thePool
 	if !p.mu.TryLock() {
-		// Another goroutine is multiplying: compute serially on a spare workspace.
-		w := spare.Get().(*workspace)
-		serial(w, kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		spare.Put(w)
+		// Another goroutine is using the pool: compute serially on a spare workspace.
+		wk := spare.Get().(*worker)
+		serial(workspaceOf[T](wk), kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		spare.Put(wk)
 		return
 	}
 	defer p.mu.Unlock()
+	self := workspaceOf[T](&p.self)
 	t := Threads()
 	if t <= 1 || m*n*k < parallelMinFlops {
-		serial(&p.caller, kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		serial(self, kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	// Split along N when M ≤ N: op(A) (m×k) is then the operand packed
@@ -480,18 +555,11 @@ func run(kn *kernel, aTrans, bTrans bool, m, n, k int, alpha float64, a []float6
 	}
 	chunks := (dim + chunk - 1) / chunk
 	if chunks <= 1 {
-		serial(&p.caller, kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		serial(self, kn, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
-	}
-	helpers := min(t, chunks) - 1
-	for len(p.workers) < helpers {
-		wk := &worker{start: newSignal(), ready: newSignal()}
-		p.workers = append(p.workers, wk)
-		go p.loop(wk)
 	}
 
 	// Publish the job, open it and start the helpers.
-	j := &p.job
 	j.kn, j.aTrans, j.bTrans = kn, aTrans, bTrans
 	j.m, j.n, j.k, j.alpha, j.beta = m, n, k, alpha, beta
 	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
@@ -501,23 +569,16 @@ func run(kn *kernel, aTrans, bTrans bool, m, n, k int, alpha float64, a []float6
 	} else {
 		j.sharedRows = roundUp(other, kn.nr)
 	}
-	if len(p.shared) < j.sharedRows*k {
-		p.shared = aligned(&p.sharedBuf, j.sharedRows*k)
+	if len(j.shared) < j.sharedRows*k {
+		j.shared = aligned(&j.sharedBuf, j.sharedRows*k)
 	}
-	j.shared = p.shared
-	p.gen++
-	j.gen = p.gen
+	j.gen = p.gen + 1
 	j.next.Store(0)
 	j.snext.Store(0)
 	j.sdone.Store(0)
-	p.state.Store(0)
-	for _, wk := range p.workers[:helpers] {
-		wk.start.set(j.gen)
-	}
-	j.work(p, &p.caller, p.ready)
-	if p.state.Add(closed) != closed {
-		p.done.waitFor(j.gen) // for the workers still computing their last chunk
-	}
+	p.open(j, min(t, chunks)-1)
+	j.work(p, &p.self)
+	p.close()
 	// Drop the references to the caller's matrices.
 	j.a, j.b, j.c = nil, nil, nil
 }

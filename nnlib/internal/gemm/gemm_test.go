@@ -38,6 +38,60 @@ func refGemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda
 	}
 }
 
+// absGemm sets S[i, j] = Σp |op(A)[i, p]|·|op(B)[p, j]|, the scale of the
+// rounding errors of C[i, j].
+func absGemm(tA, tB blas.Transpose, m, n, k int, a []float64, lda int, b []float64, ldb int, s []float64, lds int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var sum float64
+			for p := 0; p < k; p++ {
+				var av, bv float64
+				if tA == blas.NoTrans {
+					av = a[i*lda+p]
+				} else {
+					av = a[p*lda+i]
+				}
+				if tB == blas.NoTrans {
+					bv = b[p*ldb+j]
+				} else {
+					bv = b[j*ldb+p]
+				}
+				sum += math.Abs(av * bv)
+			}
+			s[i*lds+j] = sum
+		}
+	}
+}
+
+// float32Unit is the unit roundoff of float32, 2⁻²⁴.
+const float32Unit = 1.0 / (1 << 24)
+
+// tolerance bounds |C[i, j] − exact| for the current kernel and precision,
+// given S = Σp |op(A)[i, p]|·|op(B)[p, j]| and the original C[i, j]:
+//
+//	Float64: 1e-12·(k+1)·max(1, |want|) (the float64 reference's own error
+//	         included)
+//	Float32: |alpha|·S·(kb+3)·u·(1 + 1e-6) + 1e-12·(|alpha|·S + |beta|·|c0|)
+//
+// with u = 2⁻²⁴ and kb the depth of the k blocks. The float32 term: rounding
+// A and B to float32 changes each product by at most (2u + u²)·|a·b|;
+// summing at most kb products in float32 (one rounding per FMA, or per
+// multiply and per add in the pure-Go kernel) adds at most
+// γ(kb+1)·Σ|ã·b̃| ≈ (kb+1)·u·S. The rest (alpha, beta, adding the blocks in
+// float64, and the reference's error) is float64 rounding.
+func tolerance(k int, alpha, beta, s, c0, want float64) float64 {
+	st := current.Load()
+	if st.prec == Float64 {
+		return 1e-12 * float64(k+1) * math.Max(1, math.Abs(want))
+	}
+	kb := 0.0
+	if k > 0 {
+		kb = float64(blockK(st.k.s, k))
+	}
+	as := math.Abs(alpha) * s
+	return as*(kb+3)*float32Unit*(1+1e-6) + 1e-12*(as+math.Abs(beta)*math.Abs(c0))
+}
+
 const sentinel = -12345.678
 
 type gemmCase struct {
@@ -65,6 +119,7 @@ type problem struct {
 	tc            gemmCase
 	a, b, c0      []float64
 	want          []float64
+	s             []float64 // Σ|a|·|b| for each element of C (see tolerance)
 	lda, ldb, ldc int
 }
 
@@ -101,12 +156,15 @@ func newProblem(rng *rand.Rand, tc gemmCase) *problem {
 	pr.c0 = fill(tc.m, tc.n, pr.ldc, tc.nanC)
 	pr.want = append([]float64(nil), pr.c0...)
 	refGemm(tc.tA, tc.tB, tc.m, tc.n, tc.k, tc.alpha, pr.a, pr.lda, pr.b, pr.ldb, tc.beta, pr.want, pr.ldc)
+	pr.s = make([]float64, len(pr.c0))
+	absGemm(tc.tA, tc.tB, tc.m, tc.n, tc.k, pr.a, pr.lda, pr.b, pr.ldb, pr.s, pr.ldc)
 	return pr
 }
 
 // check runs Dgemm on the problem and compares C with the reference
-// element-wise with relative tolerance 1e-12·(k+1), and checks that A and B
-// are unchanged and the padding of C kept its sentinel values.
+// element-wise within tolerance (which depends on the precision), and
+// checks that A and B are unchanged and the padding of C kept its sentinel
+// values.
 func (pr *problem) check(t *testing.T) {
 	t.Helper()
 	tc := pr.tc
@@ -124,7 +182,6 @@ func (pr *problem) check(t *testing.T) {
 			t.Fatalf("%v: B changed at %d", tc, i)
 		}
 	}
-	tol := 1e-12 * float64(tc.k+1)
 	ldc := pr.ldc
 	for i := 0; i < tc.m; i++ {
 		for j := 0; j < ldc && i*ldc+j < len(c); j++ {
@@ -135,8 +192,9 @@ func (pr *problem) check(t *testing.T) {
 				}
 				continue
 			}
-			if math.IsNaN(got) || math.Abs(got-w) > tol*math.Max(1, math.Abs(w)) {
-				t.Fatalf("%v: C[%d,%d] = %v, want %v (%s, %d threads)", tc, i, j, got, w, Current(), Threads())
+			tol := tolerance(tc.k, tc.alpha, tc.beta, pr.s[i*ldc+j], pr.c0[i*ldc+j], w)
+			if math.IsNaN(got) || math.Abs(got-w) > tol {
+				t.Fatalf("%v: C[%d,%d] = %v, want %v within %.3g (%s)", tc, i, j, got, w, tol, Name())
 			}
 		}
 	}
@@ -148,21 +206,51 @@ func check(t *testing.T, rng *rand.Rand, tc gemmCase) {
 	newProblem(rng, tc).check(t)
 }
 
-// withKernel runs f for each available kernel and thread count 1 and 2,
-// restoring the settings afterwards.
-func withKernel(t *testing.T, f func(t *testing.T)) {
-	old, oldThreads := Current(), int(threads.Load())
-	defer func() {
-		_ = Use(old)
+// restore restores the kernel, precision and thread count when the test
+// ends.
+func restore(t testing.TB) {
+	old, oldThreads := *current.Load(), int(threads.Load())
+	t.Cleanup(func() {
+		current.Store(&old)
 		SetThreads(oldThreads)
-	}()
-	for _, kind := range Kernels() {
+	})
+}
+
+// use sets the kernel and the precision.
+func use(t testing.TB, kind Kernel, prec Precision) {
+	t.Helper()
+	if err := SetPrecision(Float64); err != nil {
+		t.Fatal(err)
+	}
+	if err := Use(kind); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetPrecision(prec); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// modes lists the available kernels with each precision they have.
+func modes() []setting {
+	var ms []setting
+	for _, k := range kernels {
+		ms = append(ms, setting{k, Float64})
+		if k.s != nil {
+			ms = append(ms, setting{k, Float32})
+		}
+	}
+	return ms
+}
+
+// withKernel runs f for each available kernel in each of its precisions
+// and thread count 1 and 2, restoring the settings afterwards.
+func withKernel(t *testing.T, f func(t *testing.T)) {
+	restore(t)
+	for _, md := range modes() {
 		for _, th := range []int{1, 2} {
-			if err := Use(kind); err != nil {
-				t.Fatal(err)
-			}
+			use(t, md.k.kind, md.prec)
 			SetThreads(th)
-			t.Run(fmt.Sprintf("%s/threads=%d", kind, th), f)
+			t.Run(fmt.Sprintf("%s/%s/threads=%d", md.k.kind, md.prec, th), f)
 		}
 	}
 }
@@ -275,8 +363,7 @@ func TestDgemmSpecial(t *testing.T) {
 // TestDeterministic checks that the result does not depend on the thread
 // count: every element of C is computed by one thread in the same order.
 func TestDeterministic(t *testing.T) {
-	old := int(threads.Load())
-	defer SetThreads(old)
+	restore(t)
 	rng := rand.New(rand.NewPCG(7, 8))
 	m, n, k := 203, 301, 517
 	a := make([]float64, m*k)
@@ -287,10 +374,8 @@ func TestDeterministic(t *testing.T) {
 	for i := range b {
 		b[i] = rng.NormFloat64()
 	}
-	for _, kind := range Kernels() {
-		if err := Use(kind); err != nil {
-			t.Fatal(err)
-		}
+	for _, md := range modes() {
+		use(t, md.k.kind, md.prec)
 		var first []float64
 		for _, th := range []int{1, 2, 3} {
 			SetThreads(th)
@@ -302,12 +387,11 @@ func TestDeterministic(t *testing.T) {
 			}
 			for i := range c {
 				if c[i] != first[i] {
-					t.Fatalf("%s: %d threads: C[%d] = %v, 1 thread gave %v", kind, th, i, c[i], first[i])
+					t.Fatalf("%s %v: %d threads: C[%d] = %v, 1 thread gave %v", md.k.kind, md.prec, th, i, c[i], first[i])
 				}
 			}
 		}
 	}
-	_ = Use(kernels[len(kernels)-1].kind)
 }
 
 func TestPanics(t *testing.T) {
@@ -354,12 +438,9 @@ func FuzzDgemm(f *testing.F) {
 		}
 		tc.nanC = tc.beta == 0 && ab&16 != 0
 		pr := newProblem(rng, tc)
-		old := Current()
-		defer func() { _ = Use(old) }()
-		for _, kind := range Kernels() {
-			if err := Use(kind); err != nil {
-				t.Fatal(err)
-			}
+		restore(t)
+		for _, md := range modes() {
+			use(t, md.k.kind, md.prec)
 			pr.check(t)
 		}
 	})

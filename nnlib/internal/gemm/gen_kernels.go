@@ -1,8 +1,9 @@
 //go:build ignore
 
 // gen_kernels writes kernels_amd64.s and kernels_amd64_gen.go: the AVX2 and
-// AVX-512 micro-kernels, the packing routines and the FMA peak loops. Run it
-// with "go generate" in this directory.
+// AVX-512 micro-kernels in float64 and float32 arithmetic, the packing
+// routines and the FMA peak loops. Run it with "go generate" in this
+// directory.
 package main
 
 import (
@@ -27,6 +28,10 @@ func label(l string)               { fmt.Fprintf(&asm, "%s:\n", l) }
 var (
 	avx2MR, avx2NV     = 6, 2  // 6×8: 12 accumulators of 4 doubles
 	avx512MR, avx512NV = 12, 2 // 12×16: 24 accumulators of 8 doubles
+
+	// The float32 kernels: same registers, twice the values per register.
+	avx2SMR, avx2SNV     = 6, 2  // 6×16: 12 accumulators of 8 floats
+	avx512SMR, avx512SNV = 12, 2 // 12×32: 24 accumulators of 16 floats
 )
 
 func main() {
@@ -37,29 +42,52 @@ func main() {
 	gof.WriteString("//go:build amd64 && !purego\n\n")
 	gof.WriteString("package gemm\n\n")
 
-	peak("256", "Y", 96)
-	peak("512", "Z", 192)
+	peak("256", "Y", 96, false)
+	peak("512", "Z", 192, false)
+	peak("512", "Z", 384, true)
 
 	var names []string
 	for r := 1; r <= avx2MR; r++ {
-		names = append(names, kernel(false, r, avx2MR, avx2NV))
+		names = append(names, kernel(false, false, r, avx2MR, avx2NV))
 	}
-	table("avx2Micro", names)
+	table("avx2Micro", "float64", names)
 	names = nil
 	for r := 1; r <= avx512MR; r++ {
-		names = append(names, kernel(true, r, avx512MR, avx512NV))
+		names = append(names, kernel(true, false, r, avx512MR, avx512NV))
 	}
-	table("avx512Micro", names)
+	table("avx512Micro", "float64", names)
 
 	widths := map[int]bool{avx2MR: true, 4 * avx2NV: true, avx512MR: true, 8 * avx512NV: true}
 	for w := 2; w <= 16; w += 2 {
 		if widths[w] {
 			copyPanels(w)
-			gatherRows(w)
+			gatherRows(w, false)
 		}
 	}
-	fmt.Fprintf(&gof, "const (\n\tavx2MR, avx2NR = %d, %d\n\tavx512MR, avx512NR = %d, %d\n)\n",
+
+	// float32 arithmetic: kernels, and packing that rounds to float32.
+	names = nil
+	for r := 1; r <= avx2SMR; r++ {
+		names = append(names, kernel(false, true, r, avx2SMR, avx2SNV))
+	}
+	table("avx2SMicro", "float32", names)
+	names = nil
+	for r := 1; r <= avx512SMR; r++ {
+		names = append(names, kernel(true, true, r, avx512SMR, avx512SNV))
+	}
+	table("avx512SMicro", "float32", names)
+	swidths := map[int]bool{avx2SMR: true, 8 * avx2SNV: true, avx512SMR: true, 16 * avx512SNV: true}
+	for w := 2; w <= 32; w += 2 {
+		if swidths[w] {
+			scopyPanels(w)
+			gatherRows(w, true)
+		}
+	}
+
+	fmt.Fprintf(&gof, "const (\n\tavx2MR, avx2NR = %d, %d\n\tavx512MR, avx512NR = %d, %d\n",
 		avx2MR, 4*avx2NV, avx512MR, 8*avx512NV)
+	fmt.Fprintf(&gof, "\tavx2SMR, avx2SNR = %d, %d\n\tavx512SMR, avx512SNR = %d, %d\n)\n",
+		avx2SMR, 8*avx2SNV, avx512SMR, 16*avx512SNV)
 
 	if err := os.WriteFile("kernels_amd64.s", asm.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
@@ -76,9 +104,9 @@ func decl(name, args, doc string) {
 	fmt.Fprintf(&gof, "// %s %s\n//\n//go:noescape\nfunc %s(%s)\n\n", name, doc, name, args)
 }
 
-func table(name string, funcs []string) {
+func table(name, elem string, funcs []string) {
 	fmt.Fprintf(&gof, "// %s[r-1] computes an r-row tile.\n", name)
-	fmt.Fprintf(&gof, "var %s = [...]microKernel{\n", name)
+	fmt.Fprintf(&gof, "var %s = [...]microKernel[%s]{\n", name, elem)
 	for _, f := range funcs {
 		fmt.Fprintf(&gof, "\t%s,\n", f)
 	}
@@ -94,13 +122,30 @@ func table(name string, funcs []string) {
 // registers (AVX-512: Z31, Z30; AVX2: Y15, Y14…). AVX-512 FMAs take A from
 // memory with an embedded broadcast ({1to8}); AVX2 broadcasts A into a
 // register first.
-func kernel(z bool, rows, mr, nv int) string {
+//
+// With single, the panels hold float32 values, a register holds twice as
+// many (vl = 16 or 8 floats) and the FMAs are float32 (skern… kernels).
+// C stays float64: at the end each accumulator is converted to two
+// registers of doubles (VCVTPS2PD of its low and high halves) and
+// C = alpha·acc + beta·C is computed in float64 as in the float64 kernels.
+func kernel(z, single bool, rows, mr, nv int) string {
 	vl, reg, nregs, ext := 4, "Y", 16, "AVX2"
 	if z {
 		vl, reg, nregs, ext = 8, "Z", 32, "AVX512"
 	}
+	es, sfx, elem, prefix := 8, "PD", "float64", "kern" // element size, suffix
+	if single {
+		vl *= 2
+		es, sfx, elem, prefix = 4, "PS", "float32", "skern"
+	}
+	half := reg // the register holding half of an accumulator's floats
+	if z {
+		half = "Y"
+	} else {
+		half = "X"
+	}
 	nr := vl * nv
-	name := fmt.Sprintf("kern%s_%dx%d", ext, rows, nr)
+	name := fmt.Sprintf("%s%s_%dx%d", prefix, ext, rows, nr)
 	nacc := rows * nv
 	breg := func(v int) int { return nregs - 1 - v }
 	nb := 2 // AVX2 broadcast registers
@@ -110,20 +155,31 @@ func kernel(z bool, rows, mr, nv int) string {
 	if z && nacc+nv > nregs-0 {
 		log.Fatalf("%s: too many registers", name)
 	}
+	if single && nacc+4 > nregs {
+		log.Fatalf("%s: no scratch registers for the conversion", name)
+	}
 	bcast := func(i int) int { return nregs - 1 - nv - i%nb }
 	if !z && nacc+nv+nb > nregs {
 		nb = nregs - nacc - nv
 	}
-	decl(name, "k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64",
-		fmt.Sprintf("computes a %d×%d tile of C = alpha·A·B + beta·C from A packed %d wide and rows of B ldb apart.", rows, nr, mr))
+	args := fmt.Sprintf("k int, a, b *%s, ldb int, c *float64, ldc int, alpha, beta float64", elem)
+	doc := fmt.Sprintf("computes a %d×%d tile of C = alpha·A·B + beta·C from A packed %d wide and rows of B ldb apart.", rows, nr, mr)
+	if single {
+		doc = fmt.Sprintf("computes a %d×%d tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed %d wide, rows of B ldb apart.", rows, nr, mr)
+	}
+	decl(name, args, doc)
 
-	fmt.Fprintf(&asm, "// func %s(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)\n", name)
+	fmt.Fprintf(&asm, "// func %s(%s)\n", name, args)
 	fmt.Fprintf(&asm, "TEXT ·%s(SB), NOSPLIT, $0-64\n", name)
 	p("MOVQ k+0(FP), CX")
 	p("MOVQ a+8(FP), SI")
 	p("MOVQ b+16(FP), DI")
 	p("MOVQ ldb+24(FP), R10")
-	p("SHLQ $3, R10")
+	if single {
+		p("SHLQ $2, R10")
+	} else {
+		p("SHLQ $3, R10")
+	}
 	p("LEAQ (R10)(R10*2), R11")
 	p("MOVQ c+32(FP), DX")
 	p("MOVQ ldc+40(FP), R8")
@@ -131,9 +187,15 @@ func kernel(z bool, rows, mr, nv int) string {
 	// Prefetch the C tile: it is read and written once the loop is done.
 	p("MOVQ DX, R9")
 	for i := 0; i < rows; i++ {
-		p("PREFETCHT0 (R9)")
-		if nr*8 > 64 {
-			p("PREFETCHT0 %d(R9)", nr*8-8)
+		if single {
+			for off := 0; off < nr*8; off += 64 {
+				p("PREFETCHT0 %d(R9)", off)
+			}
+		} else {
+			p("PREFETCHT0 (R9)")
+			if nr*8 > 64 {
+				p("PREFETCHT0 %d(R9)", nr*8-8)
+			}
 		}
 		if i < rows-1 {
 			p("ADDQ R8, R9")
@@ -150,20 +212,20 @@ func kernel(z bool, rows, mr, nv int) string {
 	step := func(u int) {
 		idx := [...]string{"", "(R10*1)", "(R10*2)", "(R11*1)"}[u]
 		for v := 0; v < nv; v++ {
-			p("VMOVUPD %d(DI)%s, %s%d", v*vl*8, idx, reg, breg(v))
+			p("VMOVUP%s %d(DI)%s, %s%d", sfx[1:], v*vl*es, idx, reg, breg(v))
 		}
 		for i := 0; i < rows; i++ {
-			off := (u*mr + i) * 8
+			off := (u*mr + i) * es
 			if z {
 				for v := 0; v < nv; v++ {
-					p("VFMADD231PD.BCST %d(SI), Z%d, Z%d", off, breg(v), i*nv+v)
+					p("VFMADD231%s.BCST %d(SI), Z%d, Z%d", sfx, off, breg(v), i*nv+v)
 				}
 				continue
 			}
 			br := bcast(i)
-			p("VBROADCASTSD %d(SI), Y%d", off, br)
+			p("VBROADCASTS%s %d(SI), Y%d", sfx[1:], off, br)
 			for v := 0; v < nv; v++ {
-				p("VFMADD231PD Y%d, Y%d, Y%d", breg(v), br, i*nv+v)
+				p("VFMADD231%s Y%d, Y%d, Y%d", sfx, breg(v), br, i*nv+v)
 			}
 		}
 	}
@@ -173,7 +235,7 @@ func kernel(z bool, rows, mr, nv int) string {
 	for u := 0; u < unroll; u++ {
 		step(u)
 	}
-	p("ADDQ $%d, SI", unroll*mr*8)
+	p("ADDQ $%d, SI", unroll*mr*es)
 	p("LEAQ (DI)(R10*4), DI")
 	p("SUBQ $%d, CX", unroll)
 	p("CMPQ CX, $%d", unroll)
@@ -182,7 +244,7 @@ func kernel(z bool, rows, mr, nv int) string {
 	p("TESTQ CX, CX")
 	p("JZ %s_store", name)
 	step(0)
-	p("ADDQ $%d, SI", mr*8)
+	p("ADDQ $%d, SI", mr*es)
 	p("ADDQ R10, DI")
 	p("DECQ CX")
 	p("JMP %s_tail", name)
@@ -196,6 +258,15 @@ func kernel(z bool, rows, mr, nv int) string {
 	p("SHLQ $1, AX")
 	p("JZ %s_store0", name)
 	p("VBROADCASTSD beta+56(FP), %s%d", reg, beta)
+	// update writes the doubles of register r to off(DX).
+	update := func(r, off int, withBeta bool) {
+		p("VMULPD %s%d, %s%d, %s%d", reg, alpha, reg, r, reg, r)
+		if withBeta {
+			p("VFMADD231PD %d(DX), %s%d, %s%d", off, reg, beta, reg, r)
+		}
+		p("VMOVUPD %s%d, %d(DX)", reg, r, off)
+	}
+	s1, s2 := nregs-3, nregs-4 // scratch registers for the conversion
 	for _, withBeta := range []bool{true, false} {
 		if !withBeta {
 			label(name + "_store0")
@@ -203,11 +274,20 @@ func kernel(z bool, rows, mr, nv int) string {
 		for i := 0; i < rows; i++ {
 			for v := 0; v < nv; v++ {
 				r := i*nv + v
-				p("VMULPD %s%d, %s%d, %s%d", reg, alpha, reg, r, reg, r)
-				if withBeta {
-					p("VFMADD231PD %d(DX), %s%d, %s%d", v*vl*8, reg, beta, reg, r)
+				if !single {
+					update(r, v*vl*8, withBeta)
+					continue
 				}
-				p("VMOVUPD %s%d, %d(DX)", reg, r, v*vl*8)
+				// Low and high halves of the vl floats, as doubles.
+				p("VCVTPS2PD %s%d, %s%d", half, r, reg, s1)
+				if z {
+					p("VEXTRACTF64X4 $1, Z%d, Y%d", r, s2)
+				} else {
+					p("VEXTRACTF128 $1, Y%d, X%d", r, s2)
+				}
+				p("VCVTPS2PD %s%d, %s%d", half, s2, reg, s2)
+				update(s1, v*vl*8, withBeta)
+				update(s2, (v*vl+vl/2)*8, withBeta)
 			}
 			if i < rows-1 {
 				p("ADDQ R8, DX")
@@ -274,18 +354,86 @@ func copyPanels(w int) {
 	asm.WriteString("\n")
 }
 
+// scopyPanels writes scopyPanels<w>(dst *float32, src *float64, ld, k, np,
+// pstride int): copyPanels that rounds to float32, for p < k and r < np,
+// dst[r·pstride + p·w + i] = float32(src[p·ld + r·w + i]), i < w. Groups of
+// 4 doubles are rounded by VCVTPD2PS (a last pair by its 128-bit form).
+func scopyPanels(w int) {
+	name := fmt.Sprintf("scopyPanels%d", w)
+	decl(name, "dst *float32, src *float64, ld, k, np, pstride int", fmt.Sprintf("rounds k rows of np·%d float64 values, src rows ld apart, to float32 panels of %d values per row, pstride apart.", w, w))
+	fmt.Fprintf(&asm, "// func %s(dst *float32, src *float64, ld, k, np, pstride int)\n", name)
+	fmt.Fprintf(&asm, "TEXT ·%s(SB), NOSPLIT, $0-48\n", name)
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ ld+16(FP), R8")
+	p("SHLQ $3, R8")
+	p("MOVQ k+24(FP), CX")
+	p("MOVQ np+32(FP), R9")
+	p("MOVQ pstride+40(FP), R10")
+	p("SHLQ $2, R10")
+	p("TESTQ CX, CX")
+	p("JZ %s_done", name)
+	p("TESTQ R9, R9")
+	p("JZ %s_done", name)
+	label(name + "_row")
+	p("MOVQ SI, R11")
+	p("MOVQ DI, R12")
+	p("MOVQ R9, BX")
+	label(name + "_panel")
+	for off, r := 0, 0; off < w; off, r = off+4, r+1 {
+		if off+4 <= w {
+			p("VCVTPD2PSY %d(R11), X%d", off*8, r)
+		} else {
+			p("VCVTPD2PSX %d(R11), X%d", off*8, r)
+		}
+	}
+	for off, r := 0, 0; off < w; off, r = off+4, r+1 {
+		if off+4 <= w {
+			p("VMOVUPS X%d, %d(R12)", r, off*4)
+		} else {
+			p("VMOVSD X%d, %d(R12)", r, off*4)
+		}
+	}
+	p("ADDQ $%d, R11", w*8)
+	p("ADDQ R10, R12")
+	p("DECQ BX")
+	p("JNZ %s_panel", name)
+	p("ADDQ R8, SI")
+	p("ADDQ $%d, DI", w*4)
+	p("DECQ CX")
+	p("JNZ %s_row", name)
+	label(name + "_done")
+	p("VZEROUPPER")
+	p("RET")
+	asm.WriteString("\n")
+}
+
 // gatherRows writes gatherRows<w>(dst, src *float64, ld, k int): for p < k
 // and i < w, dst[p·w + i] = src[i·ld + p] (w rows of src, read along the
 // row, become a panel of w values per step of k). Rows go in groups of 4
 // (and a last group of 2), transposed 4×4 (4×2) with 128-bit loads and
-// unpacks.
-func gatherRows(w int) {
-	name := fmt.Sprintf("gatherRows%d", w)
-	decl(name, "dst, src *float64, ld, k int", fmt.Sprintf("transposes %d rows of src (ld apart, k values each) into dst, %d values per step of k.", w, w))
-	fmt.Fprintf(&asm, "// func %s(dst, src *float64, ld, k int)\n", name)
+// unpacks. With single it writes sgatherRows<w>(dst *float32, src
+// *float64, ld, k int), the same with the values rounded to float32 by
+// VCVTPD2PS after the transpose.
+func gatherRows(w int, single bool) {
+	name, elem, es := fmt.Sprintf("gatherRows%d", w), "float64", 8
+	doc := fmt.Sprintf("transposes %d rows of src (ld apart, k values each) into dst, %d values per step of k.", w, w)
+	if single {
+		name, elem, es = "s"+name, "float32", 4
+		doc = fmt.Sprintf("transposes %d rows of src (ld apart, k values each) into dst, %d values per step of k, rounded to float32.", w, w)
+	}
+	decl(name, fmt.Sprintf("dst *%s, src *float64, ld, k int", elem), doc)
+	if single {
+		fmt.Fprintf(&asm, "// func %s(dst *float32, src *float64, ld, k int)\n", name)
+	} else {
+		fmt.Fprintf(&asm, "// func %s(dst, src *float64, ld, k int)\n", name)
+	}
 	fmt.Fprintf(&asm, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
 	ngroups := (w + 3) / 4
-	base := []string{"SI", "R9", "R10", "R11"}
+	base := []string{"SI", "R9", "R10", "R11", "AX", "BX", "DX", "R13"}
+	if ngroups > len(base) {
+		log.Fatalf("%s: too many rows", name)
+	}
 	p("MOVQ dst+0(FP), DI")
 	p("MOVQ src+8(FP), SI")
 	p("MOVQ ld+16(FP), R8")
@@ -334,20 +482,34 @@ func gatherRows(w int) {
 				p("VINSERTF128 $1, %s, Y1, Y1", rowOff(i+3, off))
 				p("VUNPCKLPD Y1, Y0, Y2") // column p:   r0 r1 r2 r3
 				p("VUNPCKHPD Y1, Y0, Y3") // column p+1
-				p("VMOVUPD Y2, %d(DI)", ((2*half)*w+i)*8)
-				p("VMOVUPD Y3, %d(DI)", ((2*half+1)*w+i)*8)
+				if single {
+					p("VCVTPD2PSY Y2, X2")
+					p("VCVTPD2PSY Y3, X3")
+					p("VMOVUPS X2, %d(DI)", ((2*half)*w+i)*es)
+					p("VMOVUPS X3, %d(DI)", ((2*half+1)*w+i)*es)
+					continue
+				}
+				p("VMOVUPD Y2, %d(DI)", ((2*half)*w+i)*es)
+				p("VMOVUPD Y3, %d(DI)", ((2*half+1)*w+i)*es)
 				continue
 			}
 			p("VMOVUPD %s, X0", rowOff(i, off))
 			p("VMOVUPD %s, X1", rowOff(i+1, off))
 			p("VUNPCKLPD X1, X0, X2")
 			p("VUNPCKHPD X1, X0, X3")
-			p("VMOVUPD X2, %d(DI)", ((2*half)*w+i)*8)
-			p("VMOVUPD X3, %d(DI)", ((2*half+1)*w+i)*8)
+			if single {
+				p("VCVTPD2PSX X2, X2")
+				p("VCVTPD2PSX X3, X3")
+				p("VMOVSD X2, %d(DI)", ((2*half)*w+i)*es)
+				p("VMOVSD X3, %d(DI)", ((2*half+1)*w+i)*es)
+				continue
+			}
+			p("VMOVUPD X2, %d(DI)", ((2*half)*w+i)*es)
+			p("VMOVUPD X3, %d(DI)", ((2*half+1)*w+i)*es)
 		}
 	}
 	advance(32)
-	p("ADDQ $%d, DI", 4*w*8)
+	p("ADDQ $%d, DI", 4*w*es)
 	p("SUBQ $4, CX")
 	p("CMPQ CX, $4")
 	p("JGE %s_loop4", name)
@@ -355,11 +517,17 @@ func gatherRows(w int) {
 	p("TESTQ CX, CX")
 	p("JZ %s_done", name)
 	for i := 0; i < w; i++ {
+		if single {
+			p("VMOVSD %s, X0", row(i))
+			p("VCVTSD2SS X0, X0, X0")
+			p("VMOVSS X0, %d(DI)", i*es)
+			continue
+		}
 		p("MOVSD %s, X0", row(i))
 		p("MOVSD X0, %d(DI)", i*8)
 	}
 	advance(8)
-	p("ADDQ $%d, DI", w*8)
+	p("ADDQ $%d, DI", w*es)
 	p("DECQ CX")
 	p("JMP %s_tail", name)
 	label(name + "_done")
@@ -368,11 +536,14 @@ func gatherRows(w int) {
 	asm.WriteString("\n")
 }
 
-// peak writes fmaPeak<bits>(n int): n iterations of 12 independent FMAs on
-// registers.
-func peak(bits, reg string, flops int) {
-	name := "fmaPeak" + bits
-	decl(name, "n int", fmt.Sprintf("runs n iterations of 12 independent %s-bit FMAs (%d flops each).", bits, flops))
+// peak writes fmaPeak<bits>(n int) (fmaPeak<bits>s with single: float32
+// FMAs): n iterations of 12 independent FMAs on registers.
+func peak(bits, reg string, flops int, single bool) {
+	name, sfx, what := "fmaPeak"+bits, "PD", ""
+	if single {
+		name, sfx, what = name+"s", "PS", " float32"
+	}
+	decl(name, "n int", fmt.Sprintf("runs n iterations of 12 independent %s-bit%s FMAs (%d flops each).", bits, what, flops))
 	fmt.Fprintf(&asm, "// func %s(n int)\n", name)
 	fmt.Fprintf(&asm, "TEXT ·%s(SB), NOSPLIT, $0-8\n", name)
 	p("MOVQ n+0(FP), CX")
@@ -385,7 +556,7 @@ func peak(bits, reg string, flops int) {
 	}
 	label(name + "_loop")
 	for r := 0; r < 12; r++ {
-		p("VFMADD231PD %s12, %s13, %s%d", reg, reg, reg, r)
+		p("VFMADD231%s %s12, %s13, %s%d", sfx, reg, reg, reg, r)
 	}
 	p("DECQ CX")
 	p("JNZ %s_loop", name)

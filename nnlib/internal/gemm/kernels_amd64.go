@@ -16,14 +16,30 @@ var (
 
 var (
 	avx2Kernel = &kernel{
-		kind: AVX2, mr: avx2MR, nr: avx2NR, kc: 320, mc: 240, nc: 512,
-		micro: avx2Micro[avx2MR-1], edge: avx2Micro[:],
-		copyA: copyPanels6, gatherA: gatherRows6, copyB: copyPanels8, gatherB: gatherRows8,
+		kind: AVX2,
+		d: &packed[float64]{
+			kind: AVX2, mr: avx2MR, nr: avx2NR, kc: 320, mc: 240, nc: 512,
+			micro: avx2Micro[avx2MR-1], edge: avx2Micro[:],
+			copyA: copyPanels6, gatherA: gatherRows6, copyB: copyPanels8, gatherB: gatherRows8,
+		},
+		s: &packed[float32]{
+			kind: AVX2, mr: avx2SMR, nr: avx2SNR, kc: 512, mc: 240, nc: 512,
+			micro: avx2SMicro[avx2SMR-1], edge: avx2SMicro[:],
+			copyA: scopyPanels6, gatherA: sgatherRows6, copyB: scopyPanels16, gatherB: sgatherRows16,
+		},
 	}
 	avx512Kernel = &kernel{
-		kind: AVX512, mr: avx512MR, nr: avx512NR, kc: 320, mc: 240, nc: 512,
-		micro: avx512Micro[avx512MR-1], edge: avx512Micro[:],
-		copyA: copyPanels12, gatherA: gatherRows12, copyB: copyPanels16, gatherB: gatherRows16,
+		kind: AVX512,
+		d: &packed[float64]{
+			kind: AVX512, mr: avx512MR, nr: avx512NR, kc: 320, mc: 240, nc: 512,
+			micro: avx512Micro[avx512MR-1], edge: avx512Micro[:],
+			copyA: copyPanels12, gatherA: gatherRows12, copyB: copyPanels16, gatherB: gatherRows16,
+		},
+		s: &packed[float32]{
+			kind: AVX512, mr: avx512SMR, nr: avx512SNR, kc: 512, mc: 240, nc: 512,
+			micro: avx512SMicro[avx512SMR-1], edge: avx512SMicro[:],
+			copyA: scopyPanels12, gatherA: sgatherRows12, copyB: scopyPanels32, gatherB: sgatherRows32,
+		},
 	}
 )
 

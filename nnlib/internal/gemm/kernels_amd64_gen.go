@@ -14,6 +14,11 @@ func fmaPeak256(n int)
 //go:noescape
 func fmaPeak512(n int)
 
+// fmaPeak512s runs n iterations of 12 independent 512-bit float32 FMAs (384 flops each).
+//
+//go:noescape
+func fmaPeak512s(n int)
+
 // kernAVX2_1x8 computes a 1×8 tile of C = alpha·A·B + beta·C from A packed 6 wide and rows of B ldb apart.
 //
 //go:noescape
@@ -45,7 +50,7 @@ func kernAVX2_5x8(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, bet
 func kernAVX2_6x8(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
 // avx2Micro[r-1] computes an r-row tile.
-var avx2Micro = [...]microKernel{
+var avx2Micro = [...]microKernel[float64]{
 	kernAVX2_1x8,
 	kernAVX2_2x8,
 	kernAVX2_3x8,
@@ -115,7 +120,7 @@ func kernAVX512_11x16(k int, a, b *float64, ldb int, c *float64, ldc int, alpha,
 func kernAVX512_12x16(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
 // avx512Micro[r-1] computes an r-row tile.
-var avx512Micro = [...]microKernel{
+var avx512Micro = [...]microKernel[float64]{
 	kernAVX512_1x16,
 	kernAVX512_2x16,
 	kernAVX512_3x16,
@@ -138,7 +143,7 @@ func copyPanels6(dst, src *float64, ld, k, np, pstride int)
 // gatherRows6 transposes 6 rows of src (ld apart, k values each) into dst, 6 values per step of k.
 //
 //go:noescape
-func gatherRows6(dst, src *float64, ld, k int)
+func gatherRows6(dst *float64, src *float64, ld, k int)
 
 // copyPanels8 copies k rows of np·8 values, src rows ld apart, into np panels of 8 values per row, pstride apart.
 //
@@ -148,7 +153,7 @@ func copyPanels8(dst, src *float64, ld, k, np, pstride int)
 // gatherRows8 transposes 8 rows of src (ld apart, k values each) into dst, 8 values per step of k.
 //
 //go:noescape
-func gatherRows8(dst, src *float64, ld, k int)
+func gatherRows8(dst *float64, src *float64, ld, k int)
 
 // copyPanels12 copies k rows of np·12 values, src rows ld apart, into np panels of 12 values per row, pstride apart.
 //
@@ -158,7 +163,7 @@ func copyPanels12(dst, src *float64, ld, k, np, pstride int)
 // gatherRows12 transposes 12 rows of src (ld apart, k values each) into dst, 12 values per step of k.
 //
 //go:noescape
-func gatherRows12(dst, src *float64, ld, k int)
+func gatherRows12(dst *float64, src *float64, ld, k int)
 
 // copyPanels16 copies k rows of np·16 values, src rows ld apart, into np panels of 16 values per row, pstride apart.
 //
@@ -168,9 +173,167 @@ func copyPanels16(dst, src *float64, ld, k, np, pstride int)
 // gatherRows16 transposes 16 rows of src (ld apart, k values each) into dst, 16 values per step of k.
 //
 //go:noescape
-func gatherRows16(dst, src *float64, ld, k int)
+func gatherRows16(dst *float64, src *float64, ld, k int)
+
+// skernAVX2_1x16 computes a 1×16 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 6 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX2_1x16(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX2_2x16 computes a 2×16 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 6 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX2_2x16(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX2_3x16 computes a 3×16 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 6 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX2_3x16(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX2_4x16 computes a 4×16 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 6 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX2_4x16(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX2_5x16 computes a 5×16 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 6 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX2_5x16(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX2_6x16 computes a 6×16 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 6 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX2_6x16(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// avx2SMicro[r-1] computes an r-row tile.
+var avx2SMicro = [...]microKernel[float32]{
+	skernAVX2_1x16,
+	skernAVX2_2x16,
+	skernAVX2_3x16,
+	skernAVX2_4x16,
+	skernAVX2_5x16,
+	skernAVX2_6x16,
+}
+
+// skernAVX512_1x32 computes a 1×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_1x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_2x32 computes a 2×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_2x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_3x32 computes a 3×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_3x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_4x32 computes a 4×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_4x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_5x32 computes a 5×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_5x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_6x32 computes a 6×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_6x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_7x32 computes a 7×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_7x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_8x32 computes a 8×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_8x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_9x32 computes a 9×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_9x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_10x32 computes a 10×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_10x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_11x32 computes a 11×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_11x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// skernAVX512_12x32 computes a 12×32 tile of C = alpha·A·B + beta·C (float64) with float32 products and sums over k, from float32 panels: A packed 12 wide, rows of B ldb apart.
+//
+//go:noescape
+func skernAVX512_12x32(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// avx512SMicro[r-1] computes an r-row tile.
+var avx512SMicro = [...]microKernel[float32]{
+	skernAVX512_1x32,
+	skernAVX512_2x32,
+	skernAVX512_3x32,
+	skernAVX512_4x32,
+	skernAVX512_5x32,
+	skernAVX512_6x32,
+	skernAVX512_7x32,
+	skernAVX512_8x32,
+	skernAVX512_9x32,
+	skernAVX512_10x32,
+	skernAVX512_11x32,
+	skernAVX512_12x32,
+}
+
+// scopyPanels6 rounds k rows of np·6 float64 values, src rows ld apart, to float32 panels of 6 values per row, pstride apart.
+//
+//go:noescape
+func scopyPanels6(dst *float32, src *float64, ld, k, np, pstride int)
+
+// sgatherRows6 transposes 6 rows of src (ld apart, k values each) into dst, 6 values per step of k, rounded to float32.
+//
+//go:noescape
+func sgatherRows6(dst *float32, src *float64, ld, k int)
+
+// scopyPanels12 rounds k rows of np·12 float64 values, src rows ld apart, to float32 panels of 12 values per row, pstride apart.
+//
+//go:noescape
+func scopyPanels12(dst *float32, src *float64, ld, k, np, pstride int)
+
+// sgatherRows12 transposes 12 rows of src (ld apart, k values each) into dst, 12 values per step of k, rounded to float32.
+//
+//go:noescape
+func sgatherRows12(dst *float32, src *float64, ld, k int)
+
+// scopyPanels16 rounds k rows of np·16 float64 values, src rows ld apart, to float32 panels of 16 values per row, pstride apart.
+//
+//go:noescape
+func scopyPanels16(dst *float32, src *float64, ld, k, np, pstride int)
+
+// sgatherRows16 transposes 16 rows of src (ld apart, k values each) into dst, 16 values per step of k, rounded to float32.
+//
+//go:noescape
+func sgatherRows16(dst *float32, src *float64, ld, k int)
+
+// scopyPanels32 rounds k rows of np·32 float64 values, src rows ld apart, to float32 panels of 32 values per row, pstride apart.
+//
+//go:noescape
+func scopyPanels32(dst *float32, src *float64, ld, k, np, pstride int)
+
+// sgatherRows32 transposes 32 rows of src (ld apart, k values each) into dst, 32 values per step of k, rounded to float32.
+//
+//go:noescape
+func sgatherRows32(dst *float32, src *float64, ld, k int)
 
 const (
-	avx2MR, avx2NR     = 6, 8
-	avx512MR, avx512NR = 12, 16
+	avx2MR, avx2NR       = 6, 8
+	avx512MR, avx512NR   = 12, 16
+	avx2SMR, avx2SNR     = 6, 16
+	avx512SMR, avx512SNR = 12, 32
 )

@@ -42,34 +42,36 @@ func TestMatMul(t *testing.T) {
 		{"Aᵀ·Bᵀ", xt.T(), wt.T()},
 	}
 	want := make([]*mat.Dense, len(products))
+	scale := make([]*mat.Dense, len(products)) // Σ|a|·|b| per element
+	abs := func(m mat.Matrix) *mat.Dense {
+		var d mat.Dense
+		d.Apply(func(_, _ int, v float64) float64 { return math.Abs(v) }, m)
+		return &d
+	}
 	for i, pr := range products {
 		want[i] = new(mat.Dense)
 		want[i].Mul(pr.a, pr.b) // gonum's default BLAS
+		scale[i] = new(mat.Dense)
+		scale[i].Mul(abs(pr.a), abs(pr.b))
 	}
 	useFast(t)
 	withKernel(t, func(t *testing.T) {
 		for i, pr := range products {
 			var got mat.Dense
 			got.Mul(pr.a, pr.b)
-			if !mat.EqualApprox(&got, want[i], 1e-12*k) {
-				t.Errorf("%s: differs from gonum's BLAS by up to %g", pr.name, maxDiff(&got, want[i]))
+			for r := range m {
+				for c := range n {
+					g, w := got.At(r, c), want[i].At(r, c)
+					if tol := tolerance(k, 1, 0, scale[i].At(r, c), 0, w); !(math.Abs(g-w) <= tol) {
+						t.Fatalf("%s: C[%d,%d] = %v, gonum's BLAS gives %v: differs by more than %.3g", pr.name, r, c, g, w, tol)
+					}
+				}
 			}
 		}
 	})
 	if _, ok := blas64.Implementation().(Implementation); !ok {
 		t.Fatalf("blas64.Implementation() = %T, want gemm.Implementation", blas64.Implementation())
 	}
-}
-
-func maxDiff(a, b *mat.Dense) float64 {
-	r, c := a.Dims()
-	var d float64
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			d = math.Max(d, math.Abs(a.At(i, j)-b.At(i, j)))
-		}
-	}
-	return d
 }
 
 // TestMulAllocs checks that a product into a correctly sized destination
@@ -104,31 +106,41 @@ func TestMulAllocs(t *testing.T) {
 }
 
 // TestConcurrent runs products from several goroutines at once: the
-// callers that do not get the thread pool compute on spare workspaces.
+// callers that do not get the thread pool compute on spare workspaces, and
+// get the same result as the pool (the same k blocks in the same order).
 func TestConcurrent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	a := randDense(rng, 150, 200)
 	b := randDense(rng, 200, 170)
-	var want mat.Dense
-	want.Mul(a, b)
+	var ref mat.Dense
+	ref.Mul(a, b) // gonum's BLAS
 	useFast(t)
-	errs := make(chan error, 4)
-	for g := range 4 {
-		go func() {
-			var c mat.Dense
-			for range 20 {
-				c.Mul(a, b)
-				if !mat.EqualApprox(&c, &want, 1e-10) {
-					errs <- fmt.Errorf("goroutine %d: wrong product", g)
-					return
+	restore(t)
+	for _, prec := range []Precision{Float64, Float32} {
+		use(t, kernels[len(kernels)-1].kind, prec)
+		var want mat.Dense
+		want.Mul(a, b)
+		if !mat.EqualApprox(&want, &ref, 1e-4) {
+			t.Fatalf("%s: wrong product", Name())
+		}
+		errs := make(chan error, 4)
+		for g := range 4 {
+			go func() {
+				var c mat.Dense
+				for range 20 {
+					c.Mul(a, b)
+					if !mat.Equal(&c, &want) {
+						errs <- fmt.Errorf("%s: goroutine %d: product differs from the one computed alone", Name(), g)
+						return
+					}
 				}
+				errs <- nil
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Error(err)
 			}
-			errs <- nil
-		}()
-	}
-	for range 4 {
-		if err := <-errs; err != nil {
-			t.Error(err)
 		}
 	}
 }
@@ -162,14 +174,14 @@ func TestUseAndName(t *testing.T) {
 func TestUseEnv(t *testing.T) {
 	old := Current()
 	defer func() { _ = Use(old) }()
-	if err := useEnv(" GONUM "); err != nil || Current() != Gonum {
-		t.Errorf(`useEnv(" GONUM "): err %v, kernel %s; want gonum`, err, Current())
+	if err := useEnv(" GONUM ", ""); err != nil || Current() != Gonum {
+		t.Errorf(`useEnv(" GONUM ", ""): err %v, kernel %s; want gonum`, err, Current())
 	}
-	if err := useEnv(""); err != nil || Current() != Gonum {
-		t.Errorf(`useEnv(""): err %v, kernel %s; want no change`, err, Current())
+	if err := useEnv("", ""); err != nil || Current() != Gonum {
+		t.Errorf(`useEnv("", ""): err %v, kernel %s; want no change`, err, Current())
 	}
-	err := useEnv("avx1024")
+	err := useEnv("avx1024", "")
 	if err == nil || !strings.Contains(err.Error(), EnvVar) {
-		t.Errorf(`useEnv("avx1024") = %v, want an error naming %s`, err, EnvVar)
+		t.Errorf(`useEnv("avx1024", "") = %v, want an error naming %s`, err, EnvVar)
 	}
 }

@@ -10,14 +10,28 @@ import (
 // product (kc = 256 blocks), in elements per nanosecond.
 func BenchmarkPack(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	const m, n, k, kc = 100, 256, 784, 256
+	const m, n, k = 100, 256, 784
 	a := randSlice(rng, m*k)
 	bb := randSlice(rng, k*n)
 	for _, kn := range kernels[1:] {
+		benchPack(b, kn.d, a, bb)
+		benchPack(b, kn.s, a, bb)
+	}
+}
+
+// benchPack measures packing A and B for kernel kn.
+func benchPack[T elem](b *testing.B, kn *packed[T], a, bb []float64) {
+	const m, n, k, kc = 100, 256, 784, 256
+	prec := Float64
+	if _, ok := any(kn).(*packed[float32]); ok {
+		prec = Float32
+	}
+	a, bb = a[:m*k], bb[:k*n]
+	{
 		mr := kn.mr
 		for _, tr := range []bool{false, true} {
-			b.Run(fmt.Sprintf("A/%s/mr=%d/trans=%v", kn.kind, mr, tr), func(b *testing.B) {
-				dst := make([]float64, roundUp(m, mr)*kc)
+			b.Run(fmt.Sprintf("A/%s/%s/mr=%d/trans=%v", kn.kind, prec, mr, tr), func(b *testing.B) {
+				dst := make([]T, roundUp(m, mr)*kc)
 				lda := k
 				if tr {
 					lda = m
@@ -31,11 +45,11 @@ func BenchmarkPack(b *testing.B) {
 			})
 		}
 	}
-	for _, kn := range kernels[1:] {
+	{
 		nr := kn.nr
 		for _, tr := range []bool{false, true} {
-			b.Run(fmt.Sprintf("B/%s/nr=%d/trans=%v", kn.kind, nr, tr), func(b *testing.B) {
-				dst := make([]float64, n*kc)
+			b.Run(fmt.Sprintf("B/%s/%s/nr=%d/trans=%v", kn.kind, prec, nr, tr), func(b *testing.B) {
+				dst := make([]T, roundUp(n, nr)*kc)
 				ldb := n
 				if tr {
 					ldb = k

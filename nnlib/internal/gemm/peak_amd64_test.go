@@ -10,7 +10,8 @@ import (
 )
 
 // BenchmarkPeak measures the FMA throughput with independent FMAs on
-// registers only: the upper bound for any float64 kernel, on one core and
+// registers only: the upper bound for any float64 kernel (and, with
+// float32 FMAs, for the Float32 kernels), on one core and
 // on threads=2 goroutines at once (which shows whether two cores are free
 // right now: on a shared machine the second one often is not).
 func BenchmarkPeak(b *testing.B) {
@@ -23,6 +24,7 @@ func BenchmarkPeak(b *testing.B) {
 	}{
 		{"avx2", hasAVX2, fmaPeak256, 96},
 		{"avx512", hasAVX512, fmaPeak512, 192},
+		{"avx512-float32", hasAVX512, fmaPeak512s, 384},
 	} {
 		for _, th := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/threads=%d", k.name, th), func(b *testing.B) {
