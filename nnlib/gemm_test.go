@@ -3,6 +3,7 @@ package nnlib
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -97,4 +98,55 @@ func TestMNISTStepAllocatesNothing(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestGEMMPrecisionFloat32 checks the opt-in float32 products: a training
+// run ends within float32 rounding of the float64 one, not bit for bit, and
+// bad settings are refused with an error.
+func TestGEMMPrecisionFloat32(t *testing.T) {
+	kernels := GEMMKernels()
+	def := kernels[len(kernels)-1]
+	if def == "gonum" {
+		t.Skip("no nnlib kernel on this CPU")
+	}
+	defer func() {
+		if err := SetGEMMPrecision("float64"); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	train := func() []*mat.Dense {
+		rng := rand.New(rand.NewPCG(7, 8))
+		x, y := randomClasses(rng, 300, 200, 10)
+		net := mlp(rng, 200, 128, 64, 10)
+		tr := &Trainer{Loss: SoftmaxCrossEntropy{}, Optimizer: &SGD{LearningRate: 0.05}, Epochs: 2, BatchSize: 100, RNG: rng}
+		if _, err := tr.Fit(net, x, y, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		return weights(net)
+	}
+	ref := train()
+	if err := SetGEMMPrecision("float32"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(GEMM(), "float32") {
+		t.Errorf("GEMM() = %q after SetGEMMPrecision(\"float32\"), want it to say float32", GEMM())
+	}
+	got := train()
+	worst := 0.0
+	for i := range got {
+		a, b := got[i].RawMatrix().Data, ref[i].RawMatrix().Data
+		for j := range a {
+			worst = math.Max(worst, math.Abs(a[j]-b[j]))
+		}
+	}
+	if worst == 0 || worst > 1e-4 {
+		t.Errorf("float32 products moved the trained weights by %.2g, want rounding-sized (0 < d ≤ 1e-4)", worst)
+	}
+	if err := SetGEMMPrecision("float16"); err == nil || !strings.Contains(err.Error(), "float64 or float32") {
+		t.Errorf("SetGEMMPrecision(\"float16\") = %v, want an error listing the choices", err)
+	}
+	if err := UseGEMM("gonum"); err == nil {
+		t.Error("UseGEMM(\"gonum\") in float32 precision gave no error; gonum's Dgemm has no float32 mode")
+		_ = UseGEMM(def)
+	}
 }

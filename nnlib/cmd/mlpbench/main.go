@@ -17,6 +17,7 @@
 //	allocs_per_step     heap allocations per training step after the first epoch
 //	peak_rss_mb         the process's peak resident memory
 //	gemm, threads       the matrix-multiply kernel and the worker count
+//	dtype               float64, or "float64, float32 products" with -precision float32
 package main
 
 import (
@@ -58,7 +59,7 @@ type result struct {
 
 // config holds the command-line settings.
 type config struct {
-	dir, hidden, opt, kernel, cpuprofile string
+	dir, hidden, opt, kernel, precision, cpuprofile string
 	epochs, batch, threads               int
 	lr                                   float64
 	seed                                 uint64
@@ -74,6 +75,7 @@ func main() {
 	flag.Float64Var(&c.lr, "lr", 0.04, "learning rate")
 	flag.Uint64Var(&c.seed, "seed", 1, "random seed for initialization and shuffling")
 	flag.StringVar(&c.kernel, "gemm", "", "matrix-multiply kernel (default: the fastest; see nnlib.GEMMKernels)")
+	flag.StringVar(&c.precision, "precision", "float64", "arithmetic of the matrix products: float64, or float32 (PyTorch's default precision; see nnlib.SetGEMMPrecision)")
 	flag.IntVar(&c.threads, "threads", 0, "threads for the matrix products (default: one per core)")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
@@ -89,6 +91,13 @@ func run(c config) error {
 		if err := nnlib.UseGEMM(c.kernel); err != nil {
 			return err
 		}
+	}
+	if err := nnlib.SetGEMMPrecision(c.precision); err != nil {
+		return err
+	}
+	dtype := "float64"
+	if strings.Contains(nnlib.GEMM(), "float32") {
+		dtype = "float64, float32 products"
 	}
 	nnlib.SetGEMMThreads(c.threads)
 	threads := c.threads
@@ -166,7 +175,7 @@ func run(c config) error {
 	secs := median(h.Duration)
 	res := result{
 		Impl:             "nnlib",
-		DType:            "float64",
+		DType:            dtype,
 		GEMM:             nnlib.GEMM(),
 		Threads:          threads,
 		Epochs:           epochs,
