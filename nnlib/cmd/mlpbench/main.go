@@ -60,9 +60,9 @@ type result struct {
 // config holds the command-line settings.
 type config struct {
 	dir, hidden, opt, kernel, precision, cpuprofile string
-	epochs, batch, threads               int
-	lr                                   float64
-	seed                                 uint64
+	epochs, batch, threads                          int
+	lr                                              float64
+	seed                                            uint64
 }
 
 func main() {
