@@ -322,6 +322,58 @@ func TestNotebookFormat(t *testing.T) {
 	}
 }
 
+// maxCellLines is the most non-blank lines a chapter's code cell may have,
+// the setup cell and the shared helper cell (imports, must, show; the same
+// in every chapter) aside: the course's rule is short cells (about 15
+// lines) that do one thing.
+const maxCellLines = 18
+
+// sharedHelpersMark identifies the shared helper cell that follows the
+// setup cell in every chapter.
+const sharedHelpersMark = "// must returns v, or stops the cell with err."
+
+// longCells lists the code cells of nb, the setup and shared helper cells
+// aside, with more than maxCellLines non-blank lines.
+func longCells(nb *notebook) []string {
+	var long []string
+	for i, c := range nb.Cells {
+		src := strings.TrimSpace(c.source())
+		if c.CellType != "code" || src == setupCell || strings.Contains(src, sharedHelpersMark) {
+			continue
+		}
+		n := 0
+		for _, l := range strings.Split(src, "\n") {
+			if strings.TrimSpace(l) != "" {
+				n++
+			}
+		}
+		if n > maxCellLines {
+			long = append(long, fmt.Sprintf("cell %d has %d lines of code; split it into cells that do one thing (at most %d lines each)", i+1, n, maxCellLines))
+		}
+	}
+	return long
+}
+
+// TestCodeCellLength holds the course's chapters to short code cells. (It
+// is not part of TestNotebookFormat, which also checks learners'
+// submissions.)
+func TestCodeCellLength(t *testing.T) {
+	for _, path := range chapters(t) {
+		nb, err := readNotebook(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range longCells(nb) {
+			t.Errorf("%s: %s", path, p)
+		}
+	}
+	long := &notebook{Cells: []cell{{CellType: "code"}}}
+	long.Cells[0].Source, _ = json.Marshal(strings.Repeat("x++\n\n", maxCellLines+1))
+	if len(longCells(long)) != 1 {
+		t.Errorf("a code cell of %d lines was not reported", maxCellLines+1)
+	}
+}
+
 // TestFormatProblems shows that the format check catches each kind of bad
 // notebook, and accepts a good one.
 func TestFormatProblems(t *testing.T) {
