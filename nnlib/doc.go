@@ -125,7 +125,7 @@
 //	07-optimizers                         optimizer.go, schedule.go
 //	08-metrics                            metric.go
 //	09-mnist                              serialize.go
-//	10-performance                        the fast GEMM behind mat.Dense.Mul
+//	10-performance                        gemm.go (the fast GEMM behind mat.Dense.Mul)
 //
 // Notebook 00-welcome-and-setup holds the notation table above.
 package nnlib

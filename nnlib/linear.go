@@ -133,8 +133,8 @@ func (l *Linear) backwardParams(dy *mat.Dense) {
 }
 
 // Initializer fills a weight matrix W (in×out) with random starting values.
-// Taught in notebook 01-matrices-and-the-linear-layer; notebook
-// 06-regularization shows what a bad scale does.
+// Taught in notebook 01-matrices-and-the-linear-layer, which also shows
+// what a bad scale does to the signal through ten layers.
 type Initializer interface {
 	// Init overwrites every element of w (in×out) with a random draw from rng.
 	Init(w *mat.Dense, rng *rand.Rand)
