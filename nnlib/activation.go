@@ -3,6 +3,7 @@ package nnlib
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -41,14 +42,22 @@ func checkBackward(op string, out, dy *mat.Dense) {
 // Taught in notebook 02-activations.
 type ReLU struct {
 	z, a, dz *mat.Dense
+	loop     reluLoop
 }
 
 // Func returns max(0, z). A NaN input stays NaN, so that a diverging
 // network shows in its loss instead of being hidden by the activation.
-func (*ReLU) Func(z float64) float64 {
-	// Keep z's bits or none of them (0), without a branch: the sign of z is
-	// random in a network, so a branch would be mispredicted half the time.
-	return math.Float64frombits(math.Float64bits(z) & positiveMask(z))
+func (*ReLU) Func(z float64) float64 { return relu(z) }
+
+// relu returns max(0, z), keeping a NaN: z's bits or none of them (0),
+// without a branch. The sign of z is random in a network, so a branch would
+// be mispredicted half the time.
+func relu(z float64) float64 { return maskPositive(z, z) }
+
+// maskPositive returns v where z > 0 and 0 where z ≤ 0 or NaN, without a
+// branch.
+func maskPositive(v, z float64) float64 {
+	return math.Float64frombits(math.Float64bits(v) & positiveMask(z))
 }
 
 // Deriv returns 1 for z > 0 and 0 otherwise.
@@ -77,13 +86,7 @@ func (l *ReLU) Forward(z *mat.Dense) *mat.Dense {
 	l.z = z
 	n, k := z.Dims()
 	l.a = reuseDense(l.a, n, k)
-	zr, a := z.RawMatrix(), l.a.RawMatrix().Data
-	for i := 0; i < n; i++ {
-		ai := a[i*k : (i+1)*k]
-		for j, v := range rowOf(zr, i) {
-			ai[j] = l.Func(v)
-		}
-	}
+	l.loop.run(z.RawMatrix(), blas64.General{}, l.a.RawMatrix().Data)
 	return l.a
 }
 
@@ -93,15 +96,7 @@ func (l *ReLU) Backward(dy *mat.Dense) *mat.Dense {
 	checkBackward("ReLU.Backward", l.a, dy)
 	n, k := dy.Dims()
 	l.dz = reuseDense(l.dz, n, k)
-	zr, dr, dz := l.z.RawMatrix(), dy.RawMatrix(), l.dz.RawMatrix().Data
-	for i := 0; i < n; i++ {
-		zi, di := rowOf(zr, i), rowOf(dr, i)
-		dzi := dz[i*k : (i+1)*k]
-		for j, v := range zi {
-			// dy ⊙ ReLU′(z): dy where z > 0, else 0, without a branch.
-			dzi[j] = math.Float64frombits(math.Float64bits(di[j]) & positiveMask(v))
-		}
-	}
+	l.loop.run(l.z.RawMatrix(), dy.RawMatrix(), l.dz.RawMatrix().Data)
 	return l.dz
 }
 

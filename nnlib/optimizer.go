@@ -3,8 +3,6 @@ package nnlib
 import (
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/floats"
 )
 
 // The optimizers in this file follow the update rules of PyTorch's
@@ -80,6 +78,8 @@ var (
 // has no default and requires lr). SGD keeps no state.
 type SGD struct {
 	LearningRate float64 // η; 0 means 0.01
+
+	update axpy
 }
 
 // Rate returns the learning rate the next Step uses.
@@ -97,7 +97,7 @@ func (o *SGD) Step(params []*Param) {
 	for _, p := range params {
 		checkParam("SGD.Step", p)
 		segments(p, func(theta, g []float64, _ int) {
-			floats.AddScaled(theta, -lr, g) // θᵢ ← θᵢ − η·gᵢ, in gonum's vectorized loop
+			o.update.run(theta, -lr, g) // θᵢ ← θᵢ − η·gᵢ, in gonum's vectorized loop
 		})
 	}
 }

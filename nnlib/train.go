@@ -245,6 +245,7 @@ type run struct {
 	xl, yl     *mat.Dense // and for the smaller last batch (nil when none)
 	dy         *mat.Dense // ∂L/∂ŷ
 	gradTo     func(dst, yHat, y *mat.Dense)
+	copyRows   gatherLoop  // gathers a batch's examples
 	epochStart [][]float64 // weights at the start of the epoch
 	best       [][]float64 // weights after the best epoch (with Patience)
 }
@@ -445,7 +446,7 @@ func (r *run) probe() (err error) {
 		idx[i] = i
 	}
 	xb, yb := r.batch(len(idx))
-	gather(xb, r.x, idx)
+	r.copyRows.run(xb.RawMatrix(), r.x.RawMatrix(), idx)
 	gather(yb, r.y, idx)
 	SetTraining(r.net, false)
 	defer SetTraining(r.net, true)
@@ -522,7 +523,7 @@ func gather(dst, src *mat.Dense, idx []int) {
 // allocates nothing.
 func (r *run) step(idx []int) (loss float64, right int, cause string) {
 	xb, yb := r.batch(len(idx))
-	gather(xb, r.x, idx)
+	r.copyRows.run(xb.RawMatrix(), r.x.RawMatrix(), idx)
 	gather(yb, r.y, idx)
 	yHat := r.net.Forward(xb)
 	loss = r.t.Loss.Value(yHat, yb)
