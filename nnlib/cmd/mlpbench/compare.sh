@@ -3,7 +3,10 @@
 # installed, the same model in PyTorch (float32) with one and with two
 # threads, one after the other on this machine, and prints the JSON lines and
 # a table. Flags are passed to every run. COMPARE_TORCH_FLOAT64=1 adds a
-# PyTorch float64 run with one thread.
+# PyTorch float64 run with one thread. COMPARE_REPLAY=1 adds a PyTorch
+# float64 run that saves its starting weights and batch order and an
+# mlpbench run that replays them (-replay): their losses and accuracies
+# should agree to rounding.
 #
 #   nnlib/cmd/mlpbench/compare.sh -data /usr/share/datasets/fashion-mnist -epochs 15
 set -euo pipefail
@@ -26,6 +29,14 @@ if "$py" -c 'import torch' 2>/dev/null; then
   done
   if [ "${COMPARE_TORCH_FLOAT64:-}" = 1 ]; then
     "$py" "$here/peer_torch.py" "$@" -threads 1 -dtype float64 | tee -a "$out"
+  fi
+  if [ "${COMPARE_REPLAY:-}" = 1 ]; then
+    run="$(mktemp -d)"
+    "$py" "$here/peer_torch.py" "$@" -threads 1 -dtype float64 -save-run "$run" 2>"$run/torch.log" | tee -a "$out"
+    go run ./nnlib/cmd/mlpbench "$@" -replay "$run" 2>"$run/nnlib.log" | tee -a "$out"
+    echo "losses per epoch, PyTorch float64 (left) and nnlib replaying its start and batch order (right):" >&2
+    paste <(grep -o 'epoch [0-9/]*  loss [0-9.]*' "$run/torch.log") <(grep -o 'loss [0-9.]*' "$run/nnlib.log") >&2
+    rm -rf "$run"
   fi
 else
   echo "PyTorch not installed (Debian: apt-get install python3-torch): nnlib only" >&2

@@ -11,6 +11,13 @@ size, reshuffled every epoch. PyTorch computes in float32 (its default;
 
 Prints one JSON line with the same keys as mlpbench. Needs torch and numpy
 (Debian: apt-get install python3-torch).
+
+-save-run DIR writes the run's starting point and batch order, so that
+mlpbench -replay DIR can train from exactly the same start in the same order:
+W1.bin, b1.bin, ... (each layer's weights as in×out and biases, float64,
+little-endian, row-major) and perms.bin (the permutation of every epoch,
+int64, little-endian). Use it with -dtype float64: the two runs then agree to
+rounding, epoch by epoch.
 """
 import argparse
 import gzip
@@ -56,6 +63,8 @@ def main():
     ap.add_argument("-seed", type=int, default=1)
     ap.add_argument("-threads", type=int, default=1)
     ap.add_argument("-dtype", default="float32", choices=["float32", "float64"])
+    ap.add_argument("-save-run", dest="save_run", default="",
+                    help="folder to write the initial weights and the batch order to, for mlpbench -replay")
     ap.add_argument("-loader", default="tensor", choices=["tensor", "dataloader"],
                     help="tensor: index the data tensors with a permutation (fastest); "
                          "dataloader: torch.utils.data.DataLoader(shuffle=True), the tutorial way")
@@ -91,6 +100,16 @@ def main():
         if i < len(sizes) - 2:
             layers.append(torch.nn.ReLU())
     net = torch.nn.Sequential(*layers)
+    perms_file = None
+    if a.save_run:
+        if a.loader != "tensor":
+            sys.exit("peer_torch: -save-run needs -loader tensor (the DataLoader's order is not visible)")
+        os.makedirs(a.save_run, exist_ok=True)
+        linears = [l for l in layers if isinstance(l, torch.nn.Linear)]
+        for i, lin in enumerate(linears, 1):
+            lin.weight.detach().double().numpy().T.astype("<f8").tofile(os.path.join(a.save_run, f"W{i}.bin"))
+            lin.bias.detach().double().numpy().astype("<f8").tofile(os.path.join(a.save_run, f"b{i}.bin"))
+        perms_file = open(os.path.join(a.save_run, "perms.bin"), "wb")
     if a.opt == "sgd":
         opt = torch.optim.SGD(net.parameters(), lr=a.lr)
     else:
@@ -107,6 +126,8 @@ def main():
     else:
         def batches():
             perm = torch.randperm(n)
+            if perms_file:
+                perms_file.write(perm.numpy().astype("<i8").tobytes())
             for s in range(0, n, a.batch):
                 idx = perm[s : s + a.batch]
                 yield xtr[idx], ytr[idx]
@@ -121,8 +142,10 @@ def main():
             opt.step()
             total += loss.item() * len(yb)
         times.append(time.perf_counter() - t0)
-        print(f"epoch {len(times)}/{a.epochs}  loss {total / n:.4f}  {times[-1]:.3f} s", file=sys.stderr)
+        print(f"epoch {len(times)}/{a.epochs}  loss {total / n:.6f}  {times[-1]:.3f} s", file=sys.stderr)
 
+    if perms_file:
+        perms_file.close()
     with torch.no_grad():
         acc = (net(xte).argmax(1) == yte).float().mean().item()
     spe = statistics.median(times)
