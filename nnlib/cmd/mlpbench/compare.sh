@@ -47,6 +47,8 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 print(f"\n{'implementation':<44}{'s/epoch':>9}{'samples/s':>11}{'test acc':>10}{'allocs/step':>13}{'peak MB':>9}")
 for r in rows:
     name = f"{r['impl']} {r['dtype']}, {r['threads']} thread{'s' if r['threads'] > 1 else ''}"
+    if r.get("replay"):
+        name += ", replay"
     print(f"{name:<44}{r['seconds_per_epoch']:>9.3f}{r['samples_per_second']:>11.0f}{r['test_accuracy']:>10.4f}"
           f"{str(r.get('allocs_per_step', '-')):>13}{r['peak_rss_mb']:>9.0f}")
 PY

@@ -66,6 +66,7 @@ type result struct {
 	TestAccuracy     float64  `json:"test_accuracy"`
 	AllocsPerStep    *float64 `json:"allocs_per_step,omitempty"` // not measured with -replay
 	PeakRSSMB        float64  `json:"peak_rss_mb"`
+	Replay           bool     `json:"replay,omitempty"` // trained with -replay
 }
 
 // config holds the command-line settings.
@@ -211,6 +212,7 @@ func run(c config) error {
 		GFLOPS:           round(epochFLOP(n, train.X.RawMatrix().Cols, widths, 10)/secs/1e9, 1),
 		TestAccuracy:     round(nnlib.Accuracy(test.Labels, pred), 4),
 		AllocsPerStep:    allocs,
+		Replay:           c.replay != "",
 		PeakRSSMB:        round(peakRSSMB(), 1),
 	}
 	return json.NewEncoder(os.Stdout).Encode(res)
