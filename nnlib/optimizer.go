@@ -2,6 +2,7 @@ package nnlib
 
 import (
 	"fmt"
+	"github.com/nnfromscratch/nngo/nnlib/internal/gemm"
 	"math"
 )
 
@@ -403,6 +404,7 @@ type Adam struct {
 	Epsilon      float64 // ε ≥ 0; 0 means 1e-8
 
 	state map[*Param]*adamState
+	loop  adamLoop
 }
 
 // adamState is Adam's memory for one param: the step count and the two
@@ -431,7 +433,7 @@ func (o *Adam) Reset() { o.state = nil }
 
 // Step applies one Adam update to every param.
 func (o *Adam) Step(params []*Param) {
-	stepAdam("Adam.Step", &o.state, params, o.Rate(), o.Beta1, o.Beta2, o.Epsilon, 0)
+	stepAdam("Adam.Step", &o.state, &o.loop, params, o.Rate(), o.Beta1, o.Beta2, o.Epsilon, 0)
 }
 
 // AdamW is Adam with decoupled weight decay (Loshchilov & Hutter,
@@ -453,6 +455,7 @@ type AdamW struct {
 	WeightDecay  float64 // λ ≥ 0; 0 means 0.01
 
 	state map[*Param]*adamState
+	loop  adamLoop
 }
 
 // Rate returns the learning rate the next Step uses.
@@ -475,7 +478,7 @@ func (o *AdamW) Reset() { o.state = nil }
 
 // Step applies one AdamW update to every param.
 func (o *AdamW) Step(params []*Param) {
-	stepAdam("AdamW.Step", &o.state, params, o.Rate(), o.Beta1, o.Beta2, o.Epsilon, orDefault(o.WeightDecay, defaultWeightDecay))
+	stepAdam("AdamW.Step", &o.state, &o.loop, params, o.Rate(), o.Beta1, o.Beta2, o.Epsilon, orDefault(o.WeightDecay, defaultWeightDecay))
 }
 
 func validateAdam(name string, lr, beta1, beta2, eps float64) error {
@@ -491,7 +494,7 @@ func validateAdam(name string, lr, beta1, beta2, eps float64) error {
 // Adam). It computes η·m̂/(√v̂ + ε) as (η/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε),
 // the same quantity with two divisions per step instead of per element
 // (and a multiplication by 1/√(1−β₂ᵗ) instead of a division).
-func stepAdam(op string, state *map[*Param]*adamState, params []*Param, lr, beta1, beta2, eps, decay float64) {
+func stepAdam(op string, state *map[*Param]*adamState, loop *adamLoop, params []*Param, lr, beta1, beta2, eps, decay float64) {
 	beta1 = orDefault(beta1, defaultBeta1)
 	beta2 = orDefault(beta2, defaultBeta2)
 	eps = orDefault(eps, defaultAdamEps)
@@ -510,18 +513,35 @@ func stepAdam(op string, state *map[*Param]*adamState, params []*Param, lr, beta
 		t := float64(st.t)
 		stepSize := lr / (1 - math.Pow(beta1, t))
 		invSqrtBC2 := 1 / math.Sqrt(1-math.Pow(beta2, t)) // 1/√(1−β₂ᵗ)
+		*loop = adamLoop{decay: decay != 0, shrink: shrink, beta1: beta1, beta2: beta2,
+			stepSize: stepSize, invSqrtBC2: invSqrtBC2, eps: eps}
 		segments(p, func(theta, g []float64, off int) {
-			m, v := st.m[off:off+len(g)], st.v[off:off+len(g)]
-			for i, gi := range g {
-				if decay != 0 {
-					theta[i] *= shrink
-				}
-				mi := beta1*m[i] + (1-beta1)*gi
-				vi := beta2*v[i] + (1-beta2)*gi*gi
-				m[i], v[i] = mi, vi
-				theta[i] -= stepSize * mi / (math.Sqrt(vi)*invSqrtBC2 + eps)
-			}
+			loop.theta, loop.g = theta, g
+			loop.m, loop.v = st.m[off:off+len(g)], st.v[off:off+len(g)]
+			gemm.ParallelFor(len(g), minParallel/4, loop) // a square root and a division per element
 		})
+		*loop = adamLoop{}
+	}
+}
+
+// adamLoop is the element-wise update of Adam and AdamW on one segment of a
+// param, run on the threads of the matrix multiply.
+type adamLoop struct {
+	theta, g, m, v                                  []float64
+	decay                                           bool
+	shrink, beta1, beta2, stepSize, invSqrtBC2, eps float64
+}
+
+func (b *adamLoop) Range(lo, hi int) {
+	theta, g, m, v := b.theta[lo:hi], b.g[lo:hi], b.m[lo:hi], b.v[lo:hi]
+	for i, gi := range g {
+		if b.decay {
+			theta[i] *= b.shrink
+		}
+		mi := b.beta1*m[i] + (1-b.beta1)*gi
+		vi := b.beta2*v[i] + (1-b.beta2)*gi*gi
+		m[i], v[i] = mi, vi
+		theta[i] -= b.stepSize * mi / (math.Sqrt(vi)*b.invSqrtBC2 + b.eps)
 	}
 }
 
