@@ -77,7 +77,7 @@ func SetGEMMPrecision(p string) error {
 // precision (see [SetGEMMPrecision]), on threads cores at once: fused
 // multiply-adds with the widest vectors the CPU has, on registers only. No
 // matrix product can go faster, so a product's GFLOP/s divided by GEMMPeak
-// is the share of the machine it uses. It takes about 60 ms, and returns 0
+// is the share of the machine it uses. It takes about 150 ms, and returns 0
 // where it cannot measure (CPUs other than amd64 with AVX2 or AVX-512).
 func GEMMPeak(threads int) float64 {
 	return gemm.PeakGFLOPS(gemm.CurrentPrecision(), threads)

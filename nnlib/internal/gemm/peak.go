@@ -9,9 +9,9 @@ import (
 // products in precision p on threads cores at once: independent fused
 // multiply-adds on registers only, with the widest vectors the CPU has
 // (AVX-512, else AVX2), no memory traffic. No matrix multiply can exceed it,
-// so achieved/peak says how well a kernel uses the machine. It runs for
-// about 60 ms and keeps the best of several rounds, so that a round slowed by
-// another program does not count. It returns 0 when it cannot measure: on
+// so achieved/peak says how well a kernel uses the machine. It runs rounds
+// of about 2 ms for 150 ms and keeps the best, so that rounds slowed by
+// another program (one busy on the second core, say) do not count. It returns 0 when it cannot measure: on
 // other architectures, and for Float32 on CPUs without AVX-512.
 func PeakGFLOPS(p Precision, threads int) float64 {
 	loop, flops, ok := peakLoop(p)
@@ -20,7 +20,7 @@ func PeakGFLOPS(p Precision, threads int) float64 {
 	}
 	const iters = 1 << 16 // about 2 ms per call at 4 GHz
 	best := 0.0
-	for range 30 {
+	for start := time.Now(); time.Since(start) < 150*time.Millisecond; {
 		var wg sync.WaitGroup
 		start := time.Now()
 		for range threads {
