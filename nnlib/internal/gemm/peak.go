@@ -20,7 +20,7 @@ func PeakGFLOPS(p Precision, threads int) float64 {
 	}
 	const iters = 1 << 16 // about 2 ms per call at 4 GHz
 	best := 0.0
-	for start := time.Now(); time.Since(start) < 150*time.Millisecond; {
+	for begin := time.Now(); time.Since(begin) < 150*time.Millisecond; {
 		var wg sync.WaitGroup
 		start := time.Now()
 		for range threads {
