@@ -15,8 +15,9 @@ import (
 // FMA on amd64) run by a pool of threads, one per core. Results equal
 // gonum's up to floating-point rounding. Other architectures keep gonum's
 // Dgemm. Because it is installed into gonum, every mat.Dense.Mul in the
-// program gets faster, including those in notebooks. Taught in notebook
-// 10-performance.
+// program gets faster, including those in notebooks. The element-wise loops
+// of a training step (ReLU, the SGD and Adam updates, copying a batch) run
+// on the same threads (see parallel.go). Taught in notebook 10-performance.
 func init() {
 	blas64.Use(gemm.Implementation{})
 	if err := gemm.EnvError(); err != nil {
