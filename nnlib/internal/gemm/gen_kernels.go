@@ -60,7 +60,7 @@ func main() {
 	widths := map[int]bool{avx2MR: true, 4 * avx2NV: true, avx512MR: true, 8 * avx512NV: true}
 	for w := 2; w <= 16; w += 2 {
 		if widths[w] {
-			copyPanels(w)
+			copyPanels(w, false)
 			gatherRows(w, false)
 		}
 	}
@@ -79,7 +79,7 @@ func main() {
 	swidths := map[int]bool{avx2SMR: true, 8 * avx2SNV: true, avx512SMR: true, 16 * avx512SNV: true}
 	for w := 2; w <= 32; w += 2 {
 		if swidths[w] {
-			scopyPanels(w)
+			copyPanels(w, true)
 			gatherRows(w, true)
 		}
 	}
@@ -304,10 +304,18 @@ func kernel(z, single bool, rows, mr, nv int) string {
 // int): for p < k and r < np, dst[r·pstride + p·w : …+w] = src[p·ld + r·w :
 // …+w]. It packs np panels at once (of B, or of A from Aᵀ), reading each
 // row of src from start to end, the order the memory system streams best.
-func copyPanels(w int) {
-	name := fmt.Sprintf("copyPanels%d", w)
-	decl(name, "dst, src *float64, ld, k, np, pstride int", fmt.Sprintf("copies k rows of np·%d values, src rows ld apart, into np panels of %d values per row, pstride apart.", w, w))
-	fmt.Fprintf(&asm, "// func %s(dst, src *float64, ld, k, np, pstride int)\n", name)
+// With single it writes scopyPanels<w>(dst *float32, src *float64, ld, k,
+// np, pstride int), the same with the values rounded to float32: groups of
+// 4 doubles by VCVTPD2PS (a last pair by its 128-bit form).
+func copyPanels(w int, single bool) {
+	name, params, es := fmt.Sprintf("copyPanels%d", w), "dst, src *float64, ld, k, np, pstride int", 8
+	doc := fmt.Sprintf("copies k rows of np·%d values, src rows ld apart, into np panels of %d values per row, pstride apart.", w, w)
+	if single {
+		name, params, es = "s"+name, "dst *float32, src *float64, ld, k, np, pstride int", 4
+		doc = fmt.Sprintf("rounds k rows of np·%d float64 values, src rows ld apart, to float32 panels of %d values per row, pstride apart.", w, w)
+	}
+	decl(name, params, doc)
+	fmt.Fprintf(&asm, "// func %s(%s)\n", name, params)
 	fmt.Fprintf(&asm, "TEXT ·%s(SB), NOSPLIT, $0-48\n", name)
 	p("MOVQ dst+0(FP), DI")
 	p("MOVQ src+8(FP), SI")
@@ -316,7 +324,7 @@ func copyPanels(w int) {
 	p("MOVQ k+24(FP), CX")
 	p("MOVQ np+32(FP), R9")
 	p("MOVQ pstride+40(FP), R10")
-	p("SHLQ $3, R10")
+	p("SHLQ $%d, R10", map[int]int{8: 3, 4: 2}[es])
 	p("TESTQ CX, CX")
 	p("JZ %s_done", name)
 	p("TESTQ R9, R9")
@@ -327,17 +335,29 @@ func copyPanels(w int) {
 	p("MOVQ R9, BX")
 	label(name + "_panel")
 	for off, r := 0, 0; off < w; off, r = off+4, r+1 {
-		if off+4 <= w {
+		full := off+4 <= w
+		switch {
+		case single && full:
+			p("VCVTPD2PSY %d(R11), X%d", off*8, r)
+		case single:
+			p("VCVTPD2PSX %d(R11), X%d", off*8, r)
+		case full:
 			p("VMOVUPD %d(R11), Y%d", off*8, r)
-		} else {
+		default:
 			p("VMOVUPD %d(R11), X%d", off*8, r)
 		}
 	}
 	for off, r := 0, 0; off < w; off, r = off+4, r+1 {
-		if off+4 <= w {
-			p("VMOVUPD Y%d, %d(R12)", r, off*8)
-		} else {
-			p("VMOVUPD X%d, %d(R12)", r, off*8)
+		full := off+4 <= w
+		switch {
+		case single && full:
+			p("VMOVUPS X%d, %d(R12)", r, off*es)
+		case single:
+			p("VMOVSD X%d, %d(R12)", r, off*es)
+		case full:
+			p("VMOVUPD Y%d, %d(R12)", r, off*es)
+		default:
+			p("VMOVUPD X%d, %d(R12)", r, off*es)
 		}
 	}
 	p("ADDQ $%d, R11", w*8)
@@ -345,61 +365,7 @@ func copyPanels(w int) {
 	p("DECQ BX")
 	p("JNZ %s_panel", name)
 	p("ADDQ R8, SI")
-	p("ADDQ $%d, DI", w*8)
-	p("DECQ CX")
-	p("JNZ %s_row", name)
-	label(name + "_done")
-	p("VZEROUPPER")
-	p("RET")
-	asm.WriteString("\n")
-}
-
-// scopyPanels writes scopyPanels<w>(dst *float32, src *float64, ld, k, np,
-// pstride int): copyPanels that rounds to float32, for p < k and r < np,
-// dst[r·pstride + p·w + i] = float32(src[p·ld + r·w + i]), i < w. Groups of
-// 4 doubles are rounded by VCVTPD2PS (a last pair by its 128-bit form).
-func scopyPanels(w int) {
-	name := fmt.Sprintf("scopyPanels%d", w)
-	decl(name, "dst *float32, src *float64, ld, k, np, pstride int", fmt.Sprintf("rounds k rows of np·%d float64 values, src rows ld apart, to float32 panels of %d values per row, pstride apart.", w, w))
-	fmt.Fprintf(&asm, "// func %s(dst *float32, src *float64, ld, k, np, pstride int)\n", name)
-	fmt.Fprintf(&asm, "TEXT ·%s(SB), NOSPLIT, $0-48\n", name)
-	p("MOVQ dst+0(FP), DI")
-	p("MOVQ src+8(FP), SI")
-	p("MOVQ ld+16(FP), R8")
-	p("SHLQ $3, R8")
-	p("MOVQ k+24(FP), CX")
-	p("MOVQ np+32(FP), R9")
-	p("MOVQ pstride+40(FP), R10")
-	p("SHLQ $2, R10")
-	p("TESTQ CX, CX")
-	p("JZ %s_done", name)
-	p("TESTQ R9, R9")
-	p("JZ %s_done", name)
-	label(name + "_row")
-	p("MOVQ SI, R11")
-	p("MOVQ DI, R12")
-	p("MOVQ R9, BX")
-	label(name + "_panel")
-	for off, r := 0, 0; off < w; off, r = off+4, r+1 {
-		if off+4 <= w {
-			p("VCVTPD2PSY %d(R11), X%d", off*8, r)
-		} else {
-			p("VCVTPD2PSX %d(R11), X%d", off*8, r)
-		}
-	}
-	for off, r := 0, 0; off < w; off, r = off+4, r+1 {
-		if off+4 <= w {
-			p("VMOVUPS X%d, %d(R12)", r, off*4)
-		} else {
-			p("VMOVSD X%d, %d(R12)", r, off*4)
-		}
-	}
-	p("ADDQ $%d, R11", w*8)
-	p("ADDQ R10, R12")
-	p("DECQ BX")
-	p("JNZ %s_panel", name)
-	p("ADDQ R8, SI")
-	p("ADDQ $%d, DI", w*4)
+	p("ADDQ $%d, DI", w*es)
 	p("DECQ CX")
 	p("JNZ %s_row", name)
 	label(name + "_done")
