@@ -123,8 +123,8 @@ var (
 	gonumKernel = &kernel{kind: Gonum}
 	goKernel    = &kernel{
 		kind: Go,
-		d:    &packed[float64]{kind: Go, mr: 2, nr: 4, kc: 256, mc: 128, nc: 512, micro: microGo},
-		s:    &packed[float32]{kind: Go, mr: 2, nr: 4, kc: 256, mc: 128, nc: 512, micro: microGoS},
+		d:    &packed[float64]{kind: Go, mr: 2, nr: 4, kc: 256, mc: 128, nc: 512, micro: microGo[float64]},
+		s:    &packed[float32]{kind: Go, mr: 2, nr: 4, kc: 256, mc: 128, nc: 512, micro: microGo[float32]},
 	}
 
 	// kernels lists the available kernels, slowest first; filled by init.

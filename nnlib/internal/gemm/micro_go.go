@@ -7,37 +7,16 @@ import (
 
 // microGo is the pure-Go micro-kernel for a 2×4 tile: 8 accumulators, so
 // that they, the 2 values of A and the 4 of B fit in the 15 floating-point
-// registers the Go compiler uses (a 4×4 tile spills to memory).
-func microGo(k int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64) {
+// registers the Go compiler uses (a 4×4 tile spills to memory). The
+// products and sums are in T (float32 panels give float32 arithmetic); the
+// sums are then converted to float64 for C = alpha·sum + beta·C.
+func microGo[T elem](k int, a, b *T, ldb int, c *float64, ldc int, alpha, beta float64) {
 	as := unsafe.Slice(a, 2*k)
 	bs := unsafe.Slice(b, (k-1)*ldb+4)
-	var c00, c01, c02, c03, c10, c11, c12, c13 float64
+	var c00, c01, c02, c03, c10, c11, c12, c13 T
 	for p := 0; p < k; p++ {
-		ap := (*[2]float64)(as[2*p:])
-		bp := (*[4]float64)(bs[ldb*p:])
-		a0, a1 := ap[0], ap[1]
-		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-		c00 += a0 * b0
-		c01 += a0 * b1
-		c02 += a0 * b2
-		c03 += a0 * b3
-		c10 += a1 * b0
-		c11 += a1 * b1
-		c12 += a1 * b2
-		c13 += a1 * b3
-	}
-	storeGo(c, ldc, alpha, beta, &[2][4]float64{{c00, c01, c02, c03}, {c10, c11, c12, c13}})
-}
-
-// microGoS is microGo with float32 panels, products and sums; the sums are
-// then converted to float64 for C = alpha·sum + beta·C.
-func microGoS(k int, a, b *float32, ldb int, c *float64, ldc int, alpha, beta float64) {
-	as := unsafe.Slice(a, 2*k)
-	bs := unsafe.Slice(b, (k-1)*ldb+4)
-	var c00, c01, c02, c03, c10, c11, c12, c13 float32
-	for p := 0; p < k; p++ {
-		ap := (*[2]float32)(as[2*p:])
-		bp := (*[4]float32)(bs[ldb*p:])
+		ap := (*[2]T)(as[2*p:])
+		bp := (*[4]T)(bs[ldb*p:])
 		a0, a1 := ap[0], ap[1]
 		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
 		c00 += a0 * b0
