@@ -144,50 +144,9 @@ func macro[T elem](kn *packed[T], tile []float64, ap, bp []T, mc, nc, kc int, al
 // op(A)[ic+r·mr+i, pc+p], i = 0…mr-1, zero beyond the last row, converted
 // to T (rounded to nearest when T is float32).
 func packA[T elem](kn *packed[T], dst []T, trans bool, a []float64, lda, ic, mc, pc, kc int) {
-	mr := kn.mr
-	ir0 := 0
-	if np := mc / mr; trans && kn.copyA != nil && np > 0 {
-		// op(A)[i, p] = a[p·lda + i]: the full panels in one pass along
-		// the rows of a.
-		src := a[pc*lda+ic:]
-		_ = src[(kc-1)*lda+np*mr-1]
-		_ = dst[np*mr*kc-1]
-		kn.copyA(&dst[0], &src[0], lda, kc, np, mr*kc)
-		ir0 = np * mr
-	}
-	for ir := ir0; ir < mc; ir += mr {
-		mm := min(mr, mc-ir)
-		panel := dst[ir*kc : ir*kc+mr*kc]
-		if trans {
-			// op(A)[i, p] = a[p·lda + i]: mr contiguous values per p.
-			src := a[pc*lda+ic+ir:]
-			for p := 0; p < kc; p++ {
-				d := panel[p*mr : p*mr+mr]
-				convert(d, src[p*lda:p*lda+mm])
-				clear(d[mm:])
-			}
-			continue
-		}
-		// op(A)[i, p] = a[i·lda + p]: a row of A becomes a column of the panel.
-		src := a[(ic+ir)*lda+pc:]
-		if mm == mr && kn.gatherA != nil {
-			_ = src[(mr-1)*lda+kc-1]
-			kn.gatherA(&panel[0], &src[0], lda, kc)
-			continue
-		}
-		for i := 0; i < mm; i++ {
-			row := src[i*lda : i*lda+kc]
-			d := panel[i:]
-			for p, v := range row {
-				d[p*mr] = T(v)
-			}
-		}
-		for i := mm; i < mr; i++ {
-			for p := 0; p < kc; p++ {
-				panel[p*mr+i] = 0
-			}
-		}
-	}
+	// op(A)[i, p] is a[p·lda + i] when trans: the mr values of a panel's
+	// step p lie side by side in a, as a panel of B does without trans.
+	packPanels(dst, kn.mr, kn.copyA, kn.gatherA, trans, a, lda, ic, mc, pc, kc)
 }
 
 // packB copies rows pc…pc+kc-1, columns jc…jc+nc-1 of op(B) into dst as
@@ -195,47 +154,56 @@ func packA[T elem](kn *packed[T], dst []T, trans bool, a []float64, lda, ic, mc,
 // op(B)[pc+p, jc+r·nr+j], j = 0…nr-1, zero beyond the last column,
 // converted to T.
 func packB[T elem](kn *packed[T], dst []T, trans bool, b []float64, ldb, pc, kc, jc, nc int) {
-	nr := kn.nr
-	jr0 := 0
-	if np := nc / nr; !trans && kn.copyB != nil && np > 0 {
-		// op(B)[p, j] = b[p·ldb + j]: the full panels in one pass along
-		// the rows of b.
-		src := b[pc*ldb+jc:]
-		_ = src[(kc-1)*ldb+np*nr-1]
-		_ = dst[np*nr*kc-1]
-		kn.copyB(&dst[0], &src[0], ldb, kc, np, nr*kc)
-		jr0 = np * nr
+	packPanels(dst, kn.nr, kn.copyB, kn.gatherB, !trans, b, ldb, jc, nc, pc, kc)
+}
+
+// packPanels packs the part of a matrix that packA and packB ask for, as
+// panels w wide: panel r holds, for each p < kc, the w values
+// x(q0+r·w+i, p0+p), i = 0…w-1, zero beyond q0+nq, converted to T. When
+// contiguous, x(q, p) = src[p·ld + q] (the w values of a step lie side by
+// side in src; copyAll, if not nil, packs all full panels in one pass);
+// otherwise x(q, p) = src[q·ld + p] (a row of src becomes a column of the
+// panel; gatherOne, if not nil, packs one full panel).
+func packPanels[T elem](dst []T, w int, copyAll func(dst *T, src *float64, ld, k, np, pstride int),
+	gatherOne func(dst *T, src *float64, ld, k int), contiguous bool, src []float64, ld, q0, nq, p0, kc int) {
+	r0 := 0
+	if np := nq / w; contiguous && copyAll != nil && np > 0 {
+		// The full panels in one pass along the rows of src.
+		s := src[p0*ld+q0:]
+		_ = s[(kc-1)*ld+np*w-1]
+		_ = dst[np*w*kc-1]
+		copyAll(&dst[0], &s[0], ld, kc, np, w*kc)
+		r0 = np * w
 	}
-	for jr := jr0; jr < nc; jr += nr {
-		nn := min(nr, nc-jr)
-		panel := dst[jr*kc : jr*kc+nr*kc]
-		if !trans {
-			// op(B)[p, j] = b[p·ldb + j]: nr contiguous values per p.
-			src := b[pc*ldb+jc+jr:]
+	for r := r0; r < nq; r += w {
+		n := min(w, nq-r)
+		panel := dst[r*kc : r*kc+w*kc]
+		if contiguous {
+			// w contiguous values per p.
+			s := src[p0*ld+q0+r:]
 			for p := 0; p < kc; p++ {
-				d := panel[p*nr : p*nr+nr]
-				convert(d, src[p*ldb:p*ldb+nn])
-				clear(d[nn:])
+				d := panel[p*w : p*w+w]
+				convert(d, s[p*ld:p*ld+n])
+				clear(d[n:])
 			}
 			continue
 		}
-		// op(B)[p, j] = b[j·ldb + p]: a row of B becomes a column of the panel.
-		src := b[(jc+jr)*ldb+pc:]
-		if nn == nr && kn.gatherB != nil {
-			_ = src[(nr-1)*ldb+kc-1]
-			kn.gatherB(&panel[0], &src[0], ldb, kc)
+		s := src[(q0+r)*ld+p0:]
+		if n == w && gatherOne != nil {
+			_ = s[(w-1)*ld+kc-1]
+			gatherOne(&panel[0], &s[0], ld, kc)
 			continue
 		}
-		for j := 0; j < nn; j++ {
-			row := src[j*ldb : j*ldb+kc]
-			d := panel[j:]
+		for i := 0; i < n; i++ {
+			row := s[i*ld : i*ld+kc]
+			d := panel[i:]
 			for p, v := range row {
-				d[p*nr] = T(v)
+				d[p*w] = T(v)
 			}
 		}
-		for j := nn; j < nr; j++ {
+		for i := n; i < w; i++ {
 			for p := 0; p < kc; p++ {
-				panel[p*nr+j] = 0
+				panel[p*w+i] = 0
 			}
 		}
 	}
