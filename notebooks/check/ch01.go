@@ -36,7 +36,8 @@ func NormalInit(name string, fill func(w *mat.Dense, rng *rand.Rand), in, out in
 		return report(name, false, fmt.Sprintf("the check needs a positive standard deviation, not %g", wantStd))
 	}
 	w := mat.NewDense(in, out, nil)
-	if err := callFill(fill, w, rand.New(rand.NewPCG(7, 11))); err != nil {
+	rng := rand.New(rand.NewPCG(7, 11))
+	if err := safely(func() { fill(w, rng) }); err != nil {
 		return report(name, false, "it panicked: "+err.Error())
 	}
 	if r, c := w.Dims(); r != in || c != out {
@@ -74,17 +75,6 @@ func NormalInit(name string, fill func(w *mat.Dense, rng *rand.Rand), in, out in
 		return report(name, false, fmt.Sprintf("the values are not normally distributed (excess kurtosis %.2f; a normal has 0, a uniform −1.2): draw with rng.NormFloat64()", kurt))
 	}
 	return report(name, true, "")
-}
-
-// callFill runs fill(w, rng), turning a panic into an error.
-func callFill(fill func(*mat.Dense, *rand.Rand), w *mat.Dense, rng *rand.Rand) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	fill(w, rng)
-	return nil
 }
 
 // sampleMoments returns the mean, the (population) standard deviation and the

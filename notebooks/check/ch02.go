@@ -74,7 +74,8 @@ func LogSoftmax(name string, f func(z []float64) []float64) bool {
 	}
 	for _, row := range logSoftmaxRows {
 		z := slices.Clone(row)
-		got, err := callRow(f, z)
+		var got []float64
+		err := safely(func() { got = f(z) })
 		switch {
 		case err != nil:
 			return report(name, false, fmt.Sprintf("on %v it panicked: %v", row, err))
@@ -106,16 +107,6 @@ func fmtRow(v []float64) string {
 		parts[i] = num(x)
 	}
 	return "[" + strings.Join(parts, " ") + "]"
-}
-
-// callRow evaluates f(z), turning a panic into an error.
-func callRow(f func([]float64) []float64, z []float64) (y []float64, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return f(z), nil
 }
 
 // logSoftmaxRef is the reference log-softmax of a row (log-sum-exp with

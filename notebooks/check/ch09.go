@@ -52,7 +52,8 @@ func LeastConfidentCorrect(name string, f func(probs *mat.Dense, labels []int, k
 		probs := mat.NewDense(n, 3, slices.Clone(tc.probs))
 		labels := slices.Clone(tc.labels)
 		want := leastConfidentCorrectRef(probs, labels, tc.k)
-		got, err := callRanking(f, probs, labels, tc.k)
+		var got []int
+		err := safely(func() { got = f(probs, labels, tc.k) })
 		switch {
 		case err != nil:
 			return report(name, false, fmt.Sprintf("%s: it panicked: %v", tc.what, err))
@@ -133,13 +134,3 @@ func rankingHint(probs *mat.Dense, labels []int, got, want []int, k int) string 
 
 // maxOf returns the largest value of row.
 func maxOf(row []float64) float64 { return slices.Max(row) }
-
-// callRanking calls f, turning a panic into an error.
-func callRanking(f func(*mat.Dense, []int, int) []int, probs *mat.Dense, labels []int, k int) (idx []int, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return f(probs, labels, k), nil
-}

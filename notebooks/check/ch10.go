@@ -89,14 +89,3 @@ func randDense(rng *rand.Rand, r, c int) *mat.Dense {
 	}
 	return mat.NewDense(r, c, d)
 }
-
-// safely runs f and turns a panic into an error.
-func safely(f func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	f()
-	return nil
-}

@@ -184,14 +184,22 @@ func Func(name string, got, want func(float64) float64, xs []float64, tol float6
 		num(firstX), num(firstGot), num(firstWant), more(bad)))
 }
 
-// call evaluates f(x), turning a panic into an error.
-func call(f func(float64) float64, x float64) (y float64, err error) {
+// safely runs f and turns a panic into an error: a learner's function
+// that panics is reported like any other wrong answer.
+func safely(f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	return f(x), nil
+	f()
+	return nil
+}
+
+// call evaluates f(x), turning a panic into an error.
+func call(f func(float64) float64, x float64) (y float64, err error) {
+	err = safely(func() { y = f(x) })
+	return y, err
 }
 
 // isNil reports whether m is nil or a nil pointer inside the interface.
