@@ -20,11 +20,11 @@ func TestParallelLoopsMatchSerial(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	wake := func() { // a product large enough to use the pool's threads
 		var c mat.Dense
-		c.Mul(randomMatrix(rng, 200, 200), randomMatrix(rng, 200, 200))
+		c.Mul(ltRand(rng, 200, 200, -1, 1), ltRand(rng, 200, 200, -1, 1))
 	}
 	for _, rows := range []int{1, 31, 32, 33, 500} {
 		const cols = 256 // rowGrain(256) = 32 rows
-		z, dy := randomMatrix(rng, rows, cols), randomMatrix(rng, rows, cols)
+		z, dy := ltRand(rng, rows, cols, -1, 1), ltRand(rng, rows, cols, -1, 1)
 		z.Set(0, 0, math.NaN())
 		var loop reluLoop
 		out := make([]float64, rows*cols)
@@ -71,13 +71,4 @@ func TestParallelLoopsMatchSerial(t *testing.T) {
 			t.Fatal("a loop body keeps references to the caller's data after run")
 		}
 	}
-}
-
-// randomMatrix returns an r×c matrix of standard normal values.
-func randomMatrix(rng *rand.Rand, r, c int) *mat.Dense {
-	m := mat.NewDense(r, c, nil)
-	for i := range m.RawMatrix().Data {
-		m.RawMatrix().Data[i] = rng.NormFloat64()
-	}
-	return m
 }
