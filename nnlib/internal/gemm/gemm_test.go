@@ -9,6 +9,15 @@ import (
 	"gonum.org/v1/gonum/blas"
 )
 
+// opAt returns op(X)[r, c] for a row-major X with stride ld: X[r, c], or
+// X[c, r] when t transposes.
+func opAt(t blas.Transpose, x []float64, ld, r, c int) float64 {
+	if t == blas.NoTrans {
+		return x[r*ld+c]
+	}
+	return x[c*ld+r]
+}
+
 // refGemm is the textbook triple loop: C = alpha·op(A)·op(B) + beta·C, with
 // C = alpha·op(A)·op(B) when beta == 0.
 func refGemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
@@ -16,18 +25,7 @@ func refGemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda
 		for j := 0; j < n; j++ {
 			var s float64
 			for p := 0; p < k; p++ {
-				var av, bv float64
-				if tA == blas.NoTrans {
-					av = a[i*lda+p]
-				} else {
-					av = a[p*lda+i]
-				}
-				if tB == blas.NoTrans {
-					bv = b[p*ldb+j]
-				} else {
-					bv = b[j*ldb+p]
-				}
-				s += av * bv
+				s += opAt(tA, a, lda, i, p) * opAt(tB, b, ldb, p, j)
 			}
 			if beta == 0 {
 				c[i*ldc+j] = alpha * s
@@ -45,18 +43,7 @@ func absGemm(tA, tB blas.Transpose, m, n, k int, a []float64, lda int, b []float
 		for j := 0; j < n; j++ {
 			var sum float64
 			for p := 0; p < k; p++ {
-				var av, bv float64
-				if tA == blas.NoTrans {
-					av = a[i*lda+p]
-				} else {
-					av = a[p*lda+i]
-				}
-				if tB == blas.NoTrans {
-					bv = b[p*ldb+j]
-				} else {
-					bv = b[j*ldb+p]
-				}
-				sum += math.Abs(av * bv)
+				sum += math.Abs(opAt(tA, a, lda, i, p) * opAt(tB, b, ldb, p, j))
 			}
 			s[i*lds+j] = sum
 		}
