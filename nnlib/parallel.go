@@ -4,6 +4,7 @@ import (
 	"github.com/nnfromscratch/nngo/nnlib/internal/gemm"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
 )
 
 // The element-wise loops of a training step (ReLU, the SGD update, copying
@@ -71,7 +72,7 @@ func (b *reluLoop) run(z, dy blas64.General, out []float64) {
 	*b = reluLoop{}
 }
 
-// gatherLoop copies rows idx of src into the rows of dst.
+// gatherLoop copies rows idx of src into the rows of dst (see gather).
 type gatherLoop struct {
 	dst, src blas64.General
 	idx      []int
@@ -85,9 +86,16 @@ func (b *gatherLoop) Range(lo, hi int) {
 	}
 }
 
-// run copies every row.
-func (b *gatherLoop) run(dst, src blas64.General, idx []int) {
-	b.dst, b.src, b.idx = dst, src, idx
-	gemm.ParallelFor(len(idx), rowGrain(dst.Cols), b)
+// gather copies row idx[i] of src into row i of dst, for every i. Fit
+// gathers x and y with the same idx, so row i of both batches is the same
+// example. It panics with a *ShapeError unless dst has len(idx) rows and
+// as many columns as src.
+func (b *gatherLoop) gather(dst, src *mat.Dense, idx []int) {
+	d, s := dst.RawMatrix(), src.RawMatrix()
+	if d.Rows != len(idx) || d.Cols != s.Cols {
+		panic(&ShapeError{Op: "gather", Got: dims(d.Rows, d.Cols), Want: dims(len(idx), s.Cols)})
+	}
+	b.dst, b.src, b.idx = d, s, idx
+	gemm.ParallelFor(len(idx), rowGrain(d.Cols), b)
 	*b = gatherLoop{}
 }

@@ -51,7 +51,7 @@ func TestParallelLoopsMatchSerial(t *testing.T) {
 		dst := mat.NewDense(rows, cols, nil)
 		var g gatherLoop
 		wake()
-		g.run(dst.RawMatrix(), z.RawMatrix(), idx)
+		g.gather(dst, z, idx)
 		for i, j := range idx {
 			if !slices.EqualFunc(dst.RawRowView(i), z.RawRowView(j), func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) {
 				t.Fatalf("%d rows: gathered row %d is not source row %d", rows, i, j)

@@ -446,8 +446,8 @@ func (r *run) probe() (err error) {
 		idx[i] = i
 	}
 	xb, yb := r.batch(len(idx))
-	r.copyRows.run(xb.RawMatrix(), r.x.RawMatrix(), idx)
-	gather(yb, r.y, idx)
+	r.copyRows.gather(xb, r.x, idx)
+	r.copyRows.gather(yb, r.y, idx)
 	SetTraining(r.net, false)
 	defer SetTraining(r.net, true)
 	var yHat *mat.Dense
@@ -502,19 +502,6 @@ func (r *run) batch(m int) (xb, yb *mat.Dense) {
 	return r.xl, r.yl
 }
 
-// gather copies row idx[i] of src into row i of dst, for every i. Fit
-// gathers x and y with the same idx, so row i of both batches is the
-// same example.
-func gather(dst, src *mat.Dense, idx []int) {
-	d, s := dst.RawMatrix(), src.RawMatrix()
-	if d.Rows != len(idx) || d.Cols != s.Cols {
-		panic(&ShapeError{Op: "gather", Got: dims(d.Rows, d.Cols), Want: dims(len(idx), s.Cols)})
-	}
-	for i, j := range idx {
-		copy(d.Data[i*d.Stride:i*d.Stride+d.Cols], s.Data[j*s.Stride:j*s.Stride+s.Cols])
-	}
-}
-
 // step trains on the examples idx: gather, forward, loss, backward,
 // penalty gradient, optimizer step. It returns the batch's data loss and
 // how many examples were classified right (when the targets are
@@ -523,8 +510,8 @@ func gather(dst, src *mat.Dense, idx []int) {
 // allocates nothing.
 func (r *run) step(idx []int) (loss float64, right int, cause string) {
 	xb, yb := r.batch(len(idx))
-	r.copyRows.run(xb.RawMatrix(), r.x.RawMatrix(), idx)
-	gather(yb, r.y, idx)
+	r.copyRows.gather(xb, r.x, idx)
+	r.copyRows.gather(yb, r.y, idx)
 	yHat := r.net.Forward(xb)
 	loss = r.t.Loss.Value(yHat, yb)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {

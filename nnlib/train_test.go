@@ -126,8 +126,9 @@ func TestGatherKeepsExamplesAligned(t *testing.T) {
 	}
 	idx := rand.New(rand.NewPCG(3, 4)).Perm(n)[:5]
 	xb, yb := mat.NewDense(5, 3, nil), mat.NewDense(5, 2, nil)
-	gather(xb, x, idx)
-	gather(yb, y, idx)
+	var g gatherLoop
+	g.gather(xb, x, idx)
+	g.gather(yb, y, idx)
 	for i, j := range idx {
 		if !slices.Equal(xb.RawRowView(i), x.RawRowView(j)) || !slices.Equal(yb.RawRowView(i), y.RawRowView(j)) {
 			t.Errorf("batch row %d: x %v, y %v; want example %d: x %v, y %v", i, xb.RawRowView(i), yb.RawRowView(i), j, x.RawRowView(j), y.RawRowView(j))
