@@ -13,14 +13,13 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/../../.."
 out="$(mktemp)"
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.bin"' EXIT
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //') ($(nproc) cores), $(go version | cut -d' ' -f3)" >&2
 go build -o "$out.bin" ./nnlib/cmd/mlpbench
 for prec in float64 float32; do
   "$out.bin" "$@" -precision "$prec" | tee -a "$out"
 done
-rm -f "$out.bin"
 py=/usr/bin/python3
 command -v "$py" >/dev/null || py=python3
 if "$py" -c 'import torch' 2>/dev/null; then
@@ -33,7 +32,7 @@ if "$py" -c 'import torch' 2>/dev/null; then
   if [ "${COMPARE_REPLAY:-}" = 1 ]; then
     run="$(mktemp -d)"
     "$py" "$here/peer_torch.py" "$@" -threads 1 -dtype float64 -save-run "$run" 2>"$run/torch.log" | tee -a "$out"
-    go run ./nnlib/cmd/mlpbench "$@" -replay "$run" 2>"$run/nnlib.log" | tee -a "$out"
+    "$out.bin" "$@" -replay "$run" 2>"$run/nnlib.log" | tee -a "$out"
     echo "losses per epoch, PyTorch float64 (left) and nnlib replaying its start and batch order (right):" >&2
     paste <(grep -o 'epoch [0-9/]*  loss [0-9.]*' "$run/torch.log") <(grep -o 'loss [0-9.]*' "$run/nnlib.log") >&2
     rm -rf "$run"

@@ -48,11 +48,15 @@ func replay(dir string, net *nnlib.Sequential, train *data.Dataset, epochs, batc
 	loss := nnlib.SoftmaxCrossEntropy{}
 	params := net.Params()
 	var times []time.Duration
+	fullX, fullY := mat.NewDense(batch, d, nil), mat.NewDense(batch, k, nil)
 	for e := range epochs {
 		start, total := time.Now(), 0.0
 		for s := 0; s < n; s += batch {
 			m := min(batch, n-s)
-			xb, yb := mat.NewDense(m, d, nil), mat.NewDense(m, k, nil)
+			xb, yb := fullX, fullY
+			if m < batch { // the last, smaller batch
+				xb, yb = mat.NewDense(m, d, nil), mat.NewDense(m, k, nil)
+			}
 			for r := range m {
 				i := binary.LittleEndian.Uint64(raw[8*(e*n+s+r):])
 				if i >= uint64(n) {
